@@ -1,0 +1,7 @@
+//! ferrodis: a Redis 7.0 compatible server on an ae-style event loop.
+//!
+//! `ae` is the event library (it knows nothing of Redis); `server` is the
+//! Redis server built on it. See docs/ARCHITECTURE.md for the map.
+
+pub mod ae;
+pub mod server;

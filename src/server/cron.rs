@@ -1,0 +1,251 @@
+//! Start-up, the periodic `server_cron` time event, `before_sleep`, and
+//! shutdown.
+//!
+//! Mirrors: `server.c` (`initServer`, `adjustOpenFilesLimit`,
+//! `createPidFile`, `serverCron`, `clientsCron`,
+//! `clientsCronHandleTimeout`, `clientsCronResizeQueryBuffer`,
+//! `beforeSleep`, `prepareForShutdown`, `setupSignalHandlers`).
+//!
+//! `server_cron` runs `hz` times a second. It refreshes the cached clock,
+//! notices a shutdown request (the signal handler only sets a flag, as
+//! Redis's does), and runs `clients_cron`, which visits a slice of the
+//! clients each time so that all of them are seen about once a second.
+//!
+//! `before_sleep` runs before every poll. Its order matters:
+//!
+//! ```text
+//!   1. reads left over from the last turn (no edge will announce them)
+//!   2. accepts left over by MAX_ACCEPTS_PER_CALL
+//!   3. handle_clients_with_pending_writes: replies go out here
+//!   4. free clients marked close-asap (after their last write attempt)
+//!   5. dont_wait = any of 1-3 still has work
+//! ```
+
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use log::{debug, info, warn};
+
+use super::networking::{
+    accept_from, flush_all_clients, free_client_async, free_clients_in_async_free_queue,
+    handle_clients_with_pending_reads, handle_clients_with_pending_writes, listen_to_port, Loop,
+};
+use super::resp::PROTO_MBULK_BIG_ARG;
+use super::{unix_time, ClientId, Server, CLIENTS_CRON_MIN_ITERATIONS, CONFIG_MIN_RESERVED_FDS};
+use super::{FERRODIS_VERSION, REDIS_VERSION};
+use crate::ae::{TimerAction, TimerId};
+
+/// Prepares everything before the loop starts (`initServer` and the rest
+/// of `main`): signals, file limits, listeners, pidfile, timers, hooks.
+pub fn init_server(el: &mut Loop, server: &mut Server) -> Result<(), String> {
+    info!("ferrodis is starting");
+    info!(
+        "ferrodis version={FERRODIS_VERSION}, redis_version={REDIS_VERSION}, bits={}, pid={}, just started",
+        usize::BITS,
+        server.pid
+    );
+    match &server.config_file {
+        Some(path) => info!("Configuration loaded from {}", path.display()),
+        None => info!("No config file specified, using the default config."),
+    }
+    for (signal, flag) in [
+        (signal_hook::consts::SIGTERM, &server.sigterm),
+        (signal_hook::consts::SIGINT, &server.sigint),
+    ] {
+        signal_hook::flag::register(signal, flag.clone())
+            .map_err(|e| format!("Can't install signal handler: {e}"))?;
+    }
+    adjust_open_files_limit(server);
+    listen_to_port(el, server)?;
+    create_pid_file(server);
+    el.create_time_event(Duration::from_millis(1), server_cron);
+    el.set_before_sleep(Some(before_sleep));
+    info!(
+        "Running mode=standalone, port={}, listening on {}.",
+        server.config.port,
+        server
+            .listeners
+            .iter()
+            .map(|l| l.addr.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    info!("Server initialized");
+    info!("Ready to accept connections tcp");
+    Ok(())
+}
+
+/// Raises the open-files limit to fit `maxclients`, or lowers
+/// `maxclients` to fit the limit (`adjustOpenFilesLimit`).
+fn adjust_open_files_limit(server: &mut Server) {
+    let wanted = server.config.maxclients as u64 + CONFIG_MIN_RESERVED_FDS;
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes into the struct we pass and nothing else.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        warn!("Unable to obtain the current NOFILE limit, assuming 1024 and setting the max clients configuration accordingly.");
+        server.config.maxclients = 1024 - CONFIG_MIN_RESERVED_FDS as i64;
+        return;
+    }
+    if limit.rlim_cur >= wanted {
+        return;
+    }
+    let target = wanted.min(limit.rlim_max);
+    let raised = libc::rlimit {
+        rlim_cur: target,
+        rlim_max: limit.rlim_max,
+    };
+    // SAFETY: setrlimit only reads the struct we pass.
+    let ok = unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0;
+    let granted = if ok { target } else { limit.rlim_cur };
+    if granted < wanted {
+        let maxclients = granted.saturating_sub(CONFIG_MIN_RESERVED_FDS).max(1);
+        warn!(
+            "You requested maxclients of {} requiring at least {} max file descriptors; \
+             the limit is {}, so maxclients is now {}.",
+            server.config.maxclients, wanted, granted, maxclients
+        );
+        server.config.maxclients = maxclients as i64;
+    } else {
+        info!(
+            "Increased maximum number of open files to {granted} (it was originally set to {}).",
+            limit.rlim_cur
+        );
+    }
+}
+
+fn create_pid_file(server: &Server) {
+    if server.config.pidfile.is_empty() {
+        return;
+    }
+    if let Err(e) = std::fs::write(&server.config.pidfile, format!("{}\n", server.pid)) {
+        warn!("Failed to write PID file: {e}");
+    }
+}
+
+/// The periodic time event (`serverCron`).
+pub fn server_cron(el: &mut Loop, server: &mut Server, _id: TimerId) -> TimerAction {
+    server.unixtime = unix_time();
+    server.cronloops += 1;
+
+    // A signal asked for shutdown: finish here, where it is safe.
+    let sigterm = server.sigterm.swap(false, Ordering::SeqCst);
+    let sigint = server.sigint.swap(false, Ordering::SeqCst);
+    if sigterm || sigint {
+        let name = if sigint { "SIGINT" } else { "SIGTERM" };
+        warn!("Received {name} scheduling shutdown...");
+        prepare_for_shutdown(el, server);
+        return TimerAction::NoMore;
+    }
+
+    clients_cron(server);
+    TimerAction::Again(cron_period(server))
+}
+
+/// Milliseconds between cron runs: `1000 / hz`, with hz of at least 1.
+fn cron_period(server: &Server) -> Duration {
+    let hz = server.config.hz.clamp(1, 500) as u64;
+    Duration::from_millis(1000 / hz)
+}
+
+/// Visits a slice of the client slab each call, so that every client is
+/// seen about once a second (`clientsCron`).
+fn clients_cron(server: &mut Server) {
+    let slots = server.clients.capacity();
+    if slots == 0 {
+        return;
+    }
+    let hz = server.config.hz.max(1) as usize;
+    let visits = (slots / hz).max(CLIENTS_CRON_MIN_ITERATIONS).min(slots);
+    for _ in 0..visits {
+        let key = server.clients_cron_cursor % slots;
+        server.clients_cron_cursor = key + 1;
+        if server.clients.contains(key) {
+            let id = ClientId(key);
+            if handle_timeout(server, id) {
+                continue;
+            }
+            resize_query_buffer(server, id);
+        }
+    }
+}
+
+/// Closes a client idle for more than `timeout` seconds
+/// (`clientsCronHandleTimeout`). Returns whether it was closed.
+fn handle_timeout(server: &mut Server, id: ClientId) -> bool {
+    let timeout = server.config.timeout;
+    if timeout <= 0 {
+        return false;
+    }
+    let now = server.unixtime;
+    let Some(c) = server.clients.get(id.0) else {
+        return false;
+    };
+    if now.saturating_sub(c.last_interaction) > timeout as u64 {
+        debug!("Closing idle client id={} addr={}", c.id, c.addr);
+        free_client_async(server, id);
+        return true;
+    }
+    false
+}
+
+/// Gives back query-buffer memory after a big request
+/// (`clientsCronResizeQueryBuffer`): when the buffer is much larger than
+/// its recent peak, or the client is idle.
+fn resize_query_buffer(server: &mut Server, id: ClientId) {
+    let now = server.unixtime;
+    let Some(c) = server.clients.get_mut(id.0) else {
+        return;
+    };
+    let capacity = c.querybuf.capacity();
+    let idle = now.saturating_sub(c.last_interaction);
+    if capacity > PROTO_MBULK_BIG_ARG
+        && (c.querybuf_peak < capacity / 2 || idle > 2)
+        && c.parse.pending_big_arg().is_none()
+    {
+        c.querybuf.shrink();
+    }
+    c.querybuf_peak = c.querybuf.len();
+}
+
+/// Runs before each poll (`beforeSleep`); see the module docs for the order.
+pub fn before_sleep(el: &mut Loop, server: &mut Server) {
+    // 1. Reads that may have bytes left behind.
+    handle_clients_with_pending_reads(server);
+    // 2. Listeners that stopped at the accept cap.
+    for index in std::mem::take(&mut server.listeners_pending_accept) {
+        accept_from(el, server, index);
+    }
+    // 3. Replies.
+    handle_clients_with_pending_writes(server);
+    // 4. Clients marked for closing, after their last write attempt.
+    free_clients_in_async_free_queue(el, server);
+    // 5. Poll without blocking while work is pending that no edge will
+    //    announce.
+    let pending = !server.clients_pending_read.is_empty()
+        || !server.clients_pending_write.is_empty()
+        || !server.listeners_pending_accept.is_empty();
+    el.set_dont_wait(pending);
+}
+
+/// Shuts down cleanly (`prepareForShutdown` + `finishShutdown`): stop
+/// listening, flush what replies the sockets take, remove the pidfile,
+/// stop the loop.
+pub fn prepare_for_shutdown(el: &mut Loop, server: &mut Server) {
+    warn!("User requested shutdown...");
+    for (index, mut listener) in std::mem::take(&mut server.listeners)
+        .into_iter()
+        .enumerate()
+    {
+        el.unregister(&mut listener.socket, crate::ae::Token(index));
+    }
+    flush_all_clients(server);
+    if !server.config.pidfile.is_empty() {
+        info!("Removing the pid file.");
+        let _ = std::fs::remove_file(&server.config.pidfile);
+    }
+    warn!("ferrodis is now ready to exit, bye bye...");
+    el.stop();
+}

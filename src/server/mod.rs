@@ -1,0 +1,295 @@
+//! The Redis server on top of the event library.
+//!
+//! Mirrors: `server.h` / `server.c` (`struct redisServer`, `struct client`,
+//! `main`, `initServer`, `processCommand`, `call`).
+//!
+//! One [`Server`] value owns all state, like Redis's global `server`. The
+//! event loop sits beside it, and every handler receives both. Clients live
+//! in a slab, addressed by [`ClientId`] (the slab key), never by pointer: a
+//! command gets the server and the id of the client that sent it, and
+//! replies through [`Server::reply`].
+//!
+//! Submodules, each the home of one Redis file:
+//!
+//! | module | Redis |
+//! |---|---|
+//! | `networking` | networking.c: accept, read, write, free |
+//! | `resp` | networking.c request parsing, sds.c `sdssplitargs` |
+//! | `reply` | networking.c `addReply*` |
+//! | `cron` | server.c `serverCron`, `beforeSleep`, `clientsCron` |
+//! | `commands` | server.c command table, `processCommand`, `call` |
+//! | `command_cmd` | server.c `commandCommand` and its subcommands |
+//! | `connection` | PING, ECHO, QUIT, RESET, HELLO, AUTH, SELECT |
+//! | `config` | config.c |
+//! | `logging` | server.c `serverLog` |
+//!
+//! Deviations from Redis: no unix socket, TLS, I/O threads or modules.
+
+pub mod command_cmd;
+pub mod commands;
+pub mod config;
+pub mod connection;
+pub mod cron;
+pub mod logging;
+pub mod networking;
+pub mod reply;
+pub mod resp;
+pub mod util;
+
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use mio::net::{TcpListener, TcpStream};
+use mio::Token;
+use slab::Slab;
+
+use crate::ae::EventLoop;
+use commands::CommandTable;
+use config::Config;
+use reply::ReplyBuf;
+use resp::{ParseState, QueryBuf};
+
+/// The version Redis clients are told (`REDIS_VERSION`).
+pub const REDIS_VERSION: &str = "7.0.15";
+/// ferrodis's own version.
+pub const FERRODIS_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Largest number of `bind` addresses (`CONFIG_BINDADDR_MAX`).
+pub const CONFIG_BINDADDR_MAX: usize = 16;
+/// File descriptors kept for purposes other than clients
+/// (`CONFIG_MIN_RESERVED_FDS`).
+pub const CONFIG_MIN_RESERVED_FDS: u64 = 32;
+/// Most connections accepted in one call of the accept handler
+/// (`MAX_ACCEPTS_PER_CALL`).
+pub const MAX_ACCEPTS_PER_CALL: usize = 1000;
+/// A write loop stops after this many bytes (`NET_MAX_WRITES_PER_EVENT`).
+pub const NET_MAX_WRITES_PER_EVENT: usize = 64 * 1024;
+/// Minimum clients looked at by each `clients_cron` call
+/// (`CLIENTS_CRON_MIN_ITERATIONS`).
+pub const CLIENTS_CRON_MIN_ITERATIONS: usize = 5;
+
+/// Tokens below this are listeners; client tokens are `slab key + this`.
+pub const CLIENT_TOKEN_BASE: usize = CONFIG_BINDADDR_MAX;
+
+/// Client flags (`CLIENT_*` in server.h), the subset used here.
+pub mod flags {
+    /// Close once the output buffer is written (`CLIENT_CLOSE_AFTER_REPLY`).
+    pub const CLOSE_AFTER_REPLY: u32 = 1 << 0;
+    /// Queued for freeing in before_sleep (`CLIENT_CLOSE_ASAP`).
+    pub const CLOSE_ASAP: u32 = 1 << 1;
+    /// On `clients_pending_write` (`CLIENT_PENDING_WRITE`).
+    pub const PENDING_WRITE: u32 = 1 << 2;
+    /// On `clients_pending_read`: read again without waiting for an edge.
+    pub const PENDING_READ: u32 = 1 << 3;
+    /// Closed for a protocol error (`CLIENT_PROTOCOL_ERROR`).
+    pub const PROTOCOL_ERROR: u32 = 1 << 4;
+}
+
+/// The slab key of a client: how the server names a connection internally.
+/// `Client::id` is the public, never reused `CLIENT ID`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ClientId(pub usize);
+
+impl ClientId {
+    /// The event-loop token of this client's socket.
+    pub fn token(self) -> Token {
+        Token(self.0 + CLIENT_TOKEN_BASE)
+    }
+
+    /// The client a token belongs to, if it is a client token.
+    pub fn from_token(token: Token) -> Option<ClientId> {
+        token.0.checked_sub(CLIENT_TOKEN_BASE).map(ClientId)
+    }
+}
+
+/// One connection (`struct client`).
+pub struct Client {
+    /// `CLIENT ID`: unique for the life of the process.
+    pub id: u64,
+    pub stream: TcpStream,
+    /// Peer address as `ip:port`.
+    pub addr: String,
+    /// Local address as `ip:port`.
+    pub laddr: String,
+    pub querybuf: QueryBuf,
+    /// Largest query buffer seen since the last cron check.
+    pub querybuf_peak: usize,
+    pub parse: ParseState,
+    pub reply: ReplyBuf,
+    /// `CLIENT_*` bits, see [`flags`].
+    pub flags: u32,
+    /// `CLIENT SETNAME`.
+    pub name: Option<Vec<u8>>,
+    /// Creation time, unix seconds (`c->ctime`).
+    pub ctime: u64,
+    /// Last time the client sent or received something, unix seconds.
+    pub last_interaction: u64,
+    /// Selected database index.
+    pub db: usize,
+    /// Whether AUTH has succeeded, or none is needed.
+    pub authenticated: bool,
+    /// Readiness as last reported by an edge and not yet disproved by
+    /// `WouldBlock` (see networking.rs).
+    pub read_ready: bool,
+    pub write_ready: bool,
+    /// Name of the last command run, for CLIENT LIST.
+    pub last_cmd: &'static str,
+}
+
+impl Client {
+    /// Whether a flag is set.
+    pub fn has(&self, flag: u32) -> bool {
+        self.flags & flag != 0
+    }
+}
+
+/// A listening socket (`server.ipfd`).
+pub struct Listener {
+    pub socket: TcpListener,
+    /// `ip:port` as bound.
+    pub addr: String,
+}
+
+/// Counters reported by INFO stats.
+#[derive(Default)]
+pub struct Stats {
+    pub numcommands: u64,
+    pub numconnections: u64,
+    pub rejected_conn: u64,
+    pub net_input_bytes: u64,
+    pub net_output_bytes: u64,
+    pub unexpected_error_replies: u64,
+}
+
+/// The whole server state (`struct redisServer`).
+pub struct Server {
+    pub config: Config,
+    /// Absolute path of the config file, if one was given.
+    pub config_file: Option<std::path::PathBuf>,
+    pub listeners: Vec<Listener>,
+    pub clients: Slab<Client>,
+    pub next_client_id: u64,
+    /// Clients with replies to write in before_sleep
+    /// (`server.clients_pending_write`).
+    pub clients_pending_write: Vec<ClientId>,
+    /// Clients to read again in before_sleep: their last read did not end
+    /// in `WouldBlock`, so bytes may remain that no edge will announce.
+    pub clients_pending_read: Vec<ClientId>,
+    /// Clients to free in before_sleep (`server.clients_to_close`).
+    pub clients_to_close: Vec<ClientId>,
+    /// Listeners that stopped at `MAX_ACCEPTS_PER_CALL` and may hold more.
+    pub listeners_pending_accept: Vec<usize>,
+    pub commands: CommandTable,
+    pub stats: Stats,
+    /// Set by the SIGTERM handler, read by server_cron (Redis's
+    /// `shutdown_asap`, split by signal for the log line).
+    pub sigterm: Arc<AtomicBool>,
+    /// Set by the SIGINT handler.
+    pub sigint: Arc<AtomicBool>,
+    /// Times server_cron ran (`server.cronloops`).
+    pub cronloops: u64,
+    /// Cached unix time in seconds, refreshed by cron and before commands
+    /// (`server.unixtime`).
+    pub unixtime: u64,
+    pub start_time: Instant,
+    pub pid: u32,
+    /// Where the next clients_cron call continues in the slab.
+    pub clients_cron_cursor: usize,
+    /// When the last "possible security attack" warning was logged.
+    pub last_security_warning: u64,
+}
+
+/// Seconds since the epoch.
+pub fn unix_time() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl Server {
+    /// A server with the given configuration and nothing listening yet.
+    pub fn new(config: Config, config_file: Option<std::path::PathBuf>) -> Server {
+        Server {
+            config,
+            config_file,
+            listeners: Vec::new(),
+            clients: Slab::new(),
+            next_client_id: 1,
+            clients_pending_write: Vec::new(),
+            clients_pending_read: Vec::new(),
+            clients_to_close: Vec::new(),
+            listeners_pending_accept: Vec::new(),
+            commands: CommandTable::new(),
+            stats: Stats::default(),
+            sigterm: Arc::new(AtomicBool::new(false)),
+            sigint: Arc::new(AtomicBool::new(false)),
+            cronloops: 0,
+            unixtime: unix_time(),
+            start_time: Instant::now(),
+            pid: std::process::id(),
+            clients_cron_cursor: 0,
+            last_security_warning: 0,
+        }
+    }
+
+    /// The output buffer of a client whose command is running. The calling
+    /// client is alive for the whole call: it is only freed in before_sleep.
+    pub fn reply(&mut self, id: ClientId) -> &mut ReplyBuf {
+        &mut self
+            .clients
+            .get_mut(id.0)
+            .expect("the calling client is alive while its command runs")
+            .reply
+    }
+
+    /// The client whose command is running (see [`Server::reply`]).
+    pub fn client(&mut self, id: ClientId) -> &mut Client {
+        self.clients
+            .get_mut(id.0)
+            .expect("the calling client is alive while its command runs")
+    }
+
+    /// Whether clients must AUTH before running commands.
+    pub fn auth_required(&self) -> bool {
+        !self.config.requirepass.is_empty()
+    }
+}
+
+/// Runs the server: the process's `main` after argument parsing. Returns
+/// the exit code.
+pub fn main() -> i32 {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (config, config_file) = match config::from_args(&args) {
+        Ok(config::Startup::Run(config, file)) => (*config, file),
+        Ok(config::Startup::Exit(code)) => return code,
+        Err(message) => {
+            eprintln!("{message}");
+            return 1;
+        }
+    };
+    if let Err(e) = logging::init(&config) {
+        eprintln!("Can't open the log file: {e}");
+        return 1;
+    }
+    let mut server = Server::new(config, config_file);
+    let mut el = match EventLoop::new(server.config.maxclients as usize + 128) {
+        Ok(el) => el,
+        Err(e) => {
+            log::error!("Failed creating the event loop. Error message: '{e}'");
+            return 1;
+        }
+    };
+    match cron::init_server(&mut el, &mut server) {
+        Ok(()) => {}
+        Err(message) => {
+            log::error!("{message}");
+            return 1;
+        }
+    }
+    if let Err(e) = el.run(&mut server) {
+        log::error!("Event loop failed: {e}");
+        return 1;
+    }
+    0
+}

@@ -1,0 +1,147 @@
+//! Small helpers shared by commands.
+//!
+//! Mirrors: `util.c` (`stringmatchlen`).
+
+/// Glob matching as Redis does it for KEYS, SCAN MATCH, CONFIG GET and
+/// COMMAND LIST (`stringmatchlen`): `*` any run, `?` one byte, `[abc]`,
+/// `[^abc]`, `[a-z]` classes, and `\x` for a literal `x`.
+pub fn glob_match(pattern: &[u8], string: &[u8], nocase: bool) -> bool {
+    let eq = |a: u8, b: u8| {
+        if nocase {
+            a.eq_ignore_ascii_case(&b)
+        } else {
+            a == b
+        }
+    };
+    let (mut p, mut s) = (0usize, 0usize);
+    // Where to resume after the last `*`: (pattern index, string index).
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        if p < pattern.len() {
+            match pattern[p] {
+                b'*' => {
+                    while p < pattern.len() && pattern[p] == b'*' {
+                        p += 1;
+                    }
+                    if p == pattern.len() {
+                        return true;
+                    }
+                    star = Some((p, s));
+                    continue;
+                }
+                b'?' if s < string.len() => {
+                    p += 1;
+                    s += 1;
+                    continue;
+                }
+                b'[' if s < string.len() => {
+                    if let Some((matched, next)) = match_class(pattern, p, string[s], nocase) {
+                        if matched {
+                            p = next;
+                            s += 1;
+                            continue;
+                        }
+                    }
+                }
+                b'\\'
+                    if p + 1 < pattern.len()
+                        && s < string.len()
+                        && eq(pattern[p + 1], string[s]) =>
+                {
+                    p += 2;
+                    s += 1;
+                    continue;
+                }
+                c if s < string.len()
+                    && c != b'?'
+                    && c != b'['
+                    && (c != b'\\' || p + 1 == pattern.len())
+                    && eq(c, string[s]) =>
+                {
+                    p += 1;
+                    s += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        } else if s == string.len() {
+            return true;
+        }
+        // Mismatch: let the last `*` swallow one more byte.
+        match star {
+            Some((sp, ss)) if ss < string.len() => {
+                star = Some((sp, ss + 1));
+                p = sp;
+                s = ss + 1;
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// Matches `c` against the class starting at `pattern[start] == b'['`;
+/// returns whether it matched and the index after the class. An unclosed
+/// class runs to the end of the pattern, as in Redis.
+fn match_class(pattern: &[u8], start: usize, c: u8, nocase: bool) -> Option<(bool, usize)> {
+    let lower = |b: u8| if nocase { b.to_ascii_lowercase() } else { b };
+    let mut i = start + 1;
+    let negate = pattern.get(i) == Some(&b'^');
+    if negate {
+        i += 1;
+    }
+    let mut matched = false;
+    while i < pattern.len() && pattern[i] != b']' {
+        if pattern[i] == b'\\' && i + 1 < pattern.len() {
+            i += 1;
+            if lower(pattern[i]) == lower(c) {
+                matched = true;
+            }
+        } else if i + 2 < pattern.len() && pattern[i + 1] == b'-' {
+            let (mut lo, mut hi) = (lower(pattern[i]), lower(pattern[i + 2]));
+            if lo > hi {
+                std::mem::swap(&mut lo, &mut hi);
+            }
+            if (lo..=hi).contains(&lower(c)) {
+                matched = true;
+            }
+            i += 2;
+        } else if lower(pattern[i]) == lower(c) {
+            matched = true;
+        }
+        i += 1;
+    }
+    // Skip the closing bracket if there is one.
+    let next = if i < pattern.len() { i + 1 } else { i };
+    Some((matched != negate, next))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn globs() {
+        let m = |p: &str, s: &str| glob_match(p.as_bytes(), s.as_bytes(), false);
+        assert!(m("*", ""));
+        assert!(m("h?llo", "hello"));
+        assert!(m("h*llo", "heeeello"));
+        assert!(m("h[ae]llo", "hallo"));
+        assert!(!m("h[ae]llo", "hillo"));
+        assert!(m("h[^e]llo", "hallo"));
+        assert!(!m("h[^e]llo", "hello"));
+        assert!(m("h[a-b]llo", "hbllo"));
+        assert!(m("h\\*llo", "h*llo"));
+        assert!(!m("h\\*llo", "hello"));
+        assert!(
+            !m("a\\b", "a\\"),
+            "a failed escape is not a literal backslash"
+        );
+        assert!(m("a\\", "a\\"), "a trailing backslash matches itself");
+        assert!(m("con*", "config|get"));
+        assert!(m("*|get", "config|get"));
+        assert!(!m("a*b", "acd"));
+        assert!(m("a*b*c", "aXbYbZc"));
+        assert!(glob_match(b"PING", b"ping", true));
+        assert!(!glob_match(b"PING", b"ping", false));
+    }
+}

@@ -1,0 +1,315 @@
+//! Shared helpers for the integration tests: start the real `ferrodis`
+//! binary (or Debian's `redis-server`, for differential tests) on a free
+//! loopback port, talk to it over raw sockets with deadlines, and clean up.
+//!
+//! Every wait here is bounded by a deadline; nothing sleeps for a fixed time
+//! to "let things settle".
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::io::{ErrorKind, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// The default deadline for anything a test waits for.
+pub const DEADLINE: Duration = Duration::from_secs(10);
+
+static NEXT_DIR: AtomicUsize = AtomicUsize::new(0);
+
+/// Which program a [`Server`] runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Ferrodis,
+    Redis,
+}
+
+/// A server process started for one test; killed when dropped.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+    pub dir: PathBuf,
+    pub kind: Kind,
+}
+
+/// A port that was free a moment ago. `start` retries on a clash.
+pub fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+    listener.local_addr().expect("local addr").port()
+}
+
+/// A fresh, empty directory for one server's files.
+pub fn temp_dir(tag: &str) -> PathBuf {
+    let n = NEXT_DIR.fetch_add(1, Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!(
+        "ferrodis-test-{}-{}-{}",
+        tag,
+        std::process::id(),
+        n
+    ));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).expect("create test dir");
+    dir
+}
+
+/// Path of the ferrodis binary under test.
+pub fn ferrodis_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_ferrodis")
+}
+
+/// Whether Debian's `redis-server` is installed (the test script installs it).
+pub fn have_program(name: &str) -> bool {
+    Command::new(name)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+}
+
+impl Server {
+    /// Starts ferrodis on a free loopback port with `--bind 127.0.0.1` and
+    /// the extra `--name value` arguments given.
+    ///
+    /// With `FERRODIS_TEST_TARGET=redis` in the environment it starts
+    /// Debian's redis-server instead, so a test's expectations can be checked
+    /// against the reference implementation itself.
+    pub fn start(args: &[&str]) -> Server {
+        match std::env::var("FERRODIS_TEST_TARGET").as_deref() {
+            Ok("redis") => Server::start_redis(args),
+            _ => Server::start_kind(Kind::Ferrodis, args),
+        }
+    }
+
+    /// Starts Debian's redis-server the same way, without persistence.
+    pub fn start_redis(args: &[&str]) -> Server {
+        assert!(
+            have_program("redis-server"),
+            "redis-server is not installed; run ./scripts/test.sh, which installs it"
+        );
+        Server::start_kind(Kind::Redis, args)
+    }
+
+    pub fn start_kind(kind: Kind, args: &[&str]) -> Server {
+        let mut last_log = String::new();
+        for _attempt in 0..5 {
+            let port = free_port();
+            let dir = temp_dir(match kind {
+                Kind::Ferrodis => "ferrodis",
+                Kind::Redis => "redis",
+            });
+            match Server::try_start(kind, port, &dir, args) {
+                Ok(server) => return server,
+                Err(log) => last_log = log,
+            }
+        }
+        panic!("server did not start after 5 attempts; last output:\n{last_log}");
+    }
+
+    fn try_start(kind: Kind, port: u16, dir: &Path, args: &[&str]) -> Result<Server, String> {
+        let log_path = dir.join("stdout.log");
+        let log = fs::File::create(&log_path).expect("create log file");
+        let log_err = log.try_clone().expect("clone log file");
+        let program = match kind {
+            Kind::Ferrodis => ferrodis_bin(),
+            Kind::Redis => "redis-server",
+        };
+        let mut cmd = Command::new(program);
+        cmd.arg("--port")
+            .arg(port.to_string())
+            .arg("--bind")
+            .arg("127.0.0.1")
+            .arg("--dir")
+            .arg(dir);
+        if kind == Kind::Redis {
+            cmd.args(["--save", "", "--appendonly", "no"]);
+        }
+        cmd.args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(log))
+            .stderr(Stdio::from(log_err));
+        let child = cmd.spawn().expect("spawn server");
+        let mut server = Server {
+            child,
+            port,
+            dir: dir.to_path_buf(),
+            kind,
+        };
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            if let Ok(Some(_status)) = server.child.try_wait() {
+                return Err(server.log());
+            }
+            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+                s.set_read_timeout(Some(Duration::from_secs(2))).ok();
+                // Up means answering: +PONG, or -NOAUTH under requirepass.
+                if s.write_all(b"PING\r\n").is_ok() {
+                    let mut buf = [0u8; 7];
+                    if s.read_exact(&mut buf).is_ok()
+                        && (&buf == b"+PONG\r\n" || &buf == b"-NOAUTH")
+                    {
+                        return Ok(server);
+                    }
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(server.log());
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// Everything the server printed so far.
+    pub fn log(&self) -> String {
+        fs::read_to_string(self.dir.join("stdout.log")).unwrap_or_default()
+    }
+
+    /// A raw connection with a read timeout of [`DEADLINE`].
+    pub fn connect(&self) -> TcpStream {
+        let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        s.set_read_timeout(Some(DEADLINE)).expect("set timeout");
+        s.set_nodelay(true).ok();
+        s
+    }
+
+    /// A connection through the `redis` client crate.
+    pub fn client(&self) -> redis::Connection {
+        let client = redis::Client::open(format!("redis://{}/", self.addr())).expect("client");
+        client.get_connection().expect("connection")
+    }
+
+    /// The process id, for signals.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits (bounded) for the process to exit and returns its status code.
+    pub fn wait_exit(&mut self, deadline: Duration) -> Option<i32> {
+        let end = Instant::now() + deadline;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            if Instant::now() > end {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Polls `cond` on the server's log until it holds or the deadline passes.
+    pub fn wait_log(&self, needle: &str, deadline: Duration) -> bool {
+        wait_until(deadline, || self.log().contains(needle))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if !std::thread::panicking() {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Polls `cond` every few milliseconds until it is true or `deadline` passes.
+pub fn wait_until(deadline: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let end = Instant::now() + deadline;
+    loop {
+        if cond() {
+            return true;
+        }
+        if Instant::now() > end {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Reads exactly `n` bytes, failing the test at the deadline.
+pub fn read_n(stream: &mut TcpStream, n: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; n];
+    stream
+        .read_exact(&mut buf)
+        .unwrap_or_else(|e| panic!("reading {n} bytes: {e}"));
+    buf
+}
+
+/// Sends `request` and reads exactly `expected.len()` bytes, asserting they match.
+pub fn assert_reply(stream: &mut TcpStream, request: &[u8], expected: &[u8]) {
+    stream.write_all(request).expect("write request");
+    let got = read_n(stream, expected.len());
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        String::from_utf8_lossy(expected),
+        "reply to {:?}",
+        String::from_utf8_lossy(request)
+    );
+}
+
+/// Reads until the peer closes the connection (EOF or reset) or the deadline
+/// passes. Returns the bytes and whether the connection was closed.
+pub fn read_to_close(stream: &mut TcpStream, deadline: Duration) -> (Vec<u8>, bool) {
+    let end = Instant::now() + deadline;
+    let mut out = Vec::new();
+    let mut buf = [0u8; 65536];
+    loop {
+        let left = end.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return (out, false);
+        }
+        stream.set_read_timeout(Some(left)).ok();
+        match stream.read(&mut buf) {
+            Ok(0) => return (out, true),
+            Ok(n) => out.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == ErrorKind::WouldBlock || e.kind() == ErrorKind::TimedOut => {
+                return (out, false)
+            }
+            Err(_) => return (out, true),
+        }
+    }
+}
+
+/// Asserts that the server sends exactly `expected` and then closes.
+pub fn assert_reply_then_close(stream: &mut TcpStream, request: &[u8], expected: &[u8]) {
+    stream.write_all(request).expect("write request");
+    let (got, closed) = read_to_close(stream, DEADLINE);
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        String::from_utf8_lossy(expected),
+        "reply to {:?}",
+        String::from_utf8_lossy(request)
+    );
+    assert!(
+        closed,
+        "connection should be closed after {:?}",
+        String::from_utf8_lossy(request)
+    );
+}
+
+/// Encodes a command as a RESP multibulk request.
+pub fn mbulk(args: &[&[u8]]) -> Vec<u8> {
+    let mut out = format!("*{}\r\n", args.len()).into_bytes();
+    for a in args {
+        out.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+        out.extend_from_slice(a);
+        out.extend_from_slice(b"\r\n");
+    }
+    out
+}
+
+/// Half-closes our side so the server sees EOF after what was sent.
+pub fn shutdown_write(stream: &TcpStream) {
+    let _ = stream.shutdown(Shutdown::Write);
+}
