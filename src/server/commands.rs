@@ -16,8 +16,6 @@
 //! and replies with Redis's exact error when one fails; [`call`] runs the
 //! handler and counts it.
 
-use std::collections::HashMap;
-
 use super::networking::free_client_async;
 use super::resp::Argv;
 use super::{ClientId, Server};
@@ -390,12 +388,15 @@ pub fn all_commands() -> Vec<&'static CommandSpec> {
     v
 }
 
-/// Longest command name looked up; longer names cannot be commands.
-const MAX_NAME: usize = 64;
-
-/// The command table (`server.commands`): lower-case name to spec.
+/// The command table (`server.commands`): an open-addressing hash table
+/// keyed by the command name with ASCII case folded while hashing, so a
+/// lookup neither copies nor lowercases the name (Redis's dict with its
+/// case-insensitive `dictSdsCaseHash`). It is built once and never
+/// changes, which keeps it this simple: linear probing over a table at
+/// most a quarter full.
 pub struct CommandTable {
-    map: HashMap<&'static [u8], &'static CommandSpec>,
+    slots: Vec<Option<&'static CommandSpec>>,
+    len: usize,
 }
 
 impl Default for CommandTable {
@@ -404,41 +405,65 @@ impl Default for CommandTable {
     }
 }
 
+/// FNV-1a over the ASCII-lowercased bytes.
+fn case_folded_hash(name: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in name {
+        h ^= u64::from(b.to_ascii_lowercase());
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
 impl CommandTable {
     /// Builds the table from [`all_commands`].
     pub fn new() -> CommandTable {
-        let mut map = HashMap::new();
-        for c in all_commands() {
-            map.insert(c.name.as_bytes(), c);
+        let commands = all_commands();
+        let size = (commands.len() * 4).next_power_of_two().max(16);
+        let mut table = CommandTable {
+            slots: vec![None; size],
+            len: 0,
+        };
+        for c in commands {
+            let mask = table.slots.len() - 1;
+            let mut i = case_folded_hash(c.name.as_bytes()) as usize & mask;
+            while table.slots[i].is_some() {
+                i = (i + 1) & mask;
+            }
+            table.slots[i] = Some(c);
+            table.len += 1;
         }
-        CommandTable { map }
+        table
     }
 
-    /// Top-level commands, in no particular order (like Redis's dict).
+    /// Top-level commands, in table order (like Redis's dict, no order is
+    /// promised).
     pub fn iter(&self) -> impl Iterator<Item = &'static CommandSpec> + '_ {
-        self.map.values().copied()
+        self.slots.iter().flatten().copied()
     }
 
     /// Number of top-level commands (COMMAND COUNT).
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.len
     }
 
     /// Whether the table is empty.
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.len == 0
     }
 
     /// A top-level command by name, any case (`lookupCommandBySds`).
     pub fn get(&self, name: &[u8]) -> Option<&'static CommandSpec> {
-        if name.len() > MAX_NAME {
-            return None;
+        let mask = self.slots.len() - 1;
+        let mut i = case_folded_hash(name) as usize & mask;
+        // The table is never full, so an empty slot ends every probe.
+        while let Some(c) = self.slots[i] {
+            if c.name.as_bytes().eq_ignore_ascii_case(name) {
+                return Some(c);
+            }
+            i = (i + 1) & mask;
         }
-        let mut lower = [0u8; MAX_NAME];
-        let lower = &mut lower[..name.len()];
-        lower.copy_from_slice(name);
-        lower.make_ascii_lowercase();
-        self.map.get(&*lower).copied()
+        None
     }
 
     /// A command or subcommand by full name such as `config|get`
@@ -790,6 +815,20 @@ mod tests {
         );
         let msg = unknown_command_error(&argv(&["PI\0G"]));
         assert_eq!(msg, b"unknown command 'PI', with args beginning with: ");
+    }
+
+    #[test]
+    fn lookup_ignores_case_and_finds_every_command() {
+        let table = CommandTable::new();
+        assert_eq!(table.len(), all_commands().len());
+        for c in all_commands() {
+            let upper = c.name.to_ascii_uppercase();
+            assert!(std::ptr::eq(table.get(upper.as_bytes()).expect("found"), c));
+        }
+        assert!(table.get(b"nosuchcommand").is_none());
+        assert!(table.get(b"").is_none());
+        let sub = table.get_by_fullname(b"COMMAND|Info").expect("subcommand");
+        assert_eq!(sub.fullname(), "command|info");
     }
 
     #[test]
