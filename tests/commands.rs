@@ -13,102 +13,11 @@
 
 mod common;
 
-use std::fs;
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use common::{assert_reply, assert_reply_then_close, mbulk, Server, DEADLINE};
-
-/// A server started with `--requirepass`, killed when dropped.
-///
-/// `common::Server::start` cannot start one: its readiness probe waits for
-/// `+PONG`, and such a server answers `-NOAUTH` until AUTH. This is the same
-/// start-up (free port, own dir, ferrodis or, with
-/// `FERRODIS_TEST_TARGET=redis`, redis-server) with `-NOAUTH` as the sign of
-/// life.
-struct PassServer {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl PassServer {
-    fn start(password: &str) -> PassServer {
-        let redis = std::env::var("FERRODIS_TEST_TARGET").as_deref() == Ok("redis");
-        let mut last_log = String::new();
-        for _attempt in 0..5 {
-            let port = common::free_port();
-            let dir = common::temp_dir("pass");
-            let log = fs::File::create(dir.join("stdout.log")).expect("create log file");
-            let log_err = log.try_clone().expect("clone log file");
-            let mut cmd = Command::new(if redis {
-                "redis-server"
-            } else {
-                common::ferrodis_bin()
-            });
-            cmd.arg("--port")
-                .arg(port.to_string())
-                .args(["--bind", "127.0.0.1", "--dir"])
-                .arg(&dir);
-            if redis {
-                cmd.args(["--save", "", "--appendonly", "no"]);
-            }
-            cmd.args(["--requirepass", password])
-                .current_dir(&dir)
-                .stdin(Stdio::null())
-                .stdout(Stdio::from(log))
-                .stderr(Stdio::from(log_err));
-            let mut server = PassServer {
-                child: cmd.spawn().expect("spawn server"),
-                port,
-                dir,
-            };
-            if server.wait_ready() {
-                return server;
-            }
-            last_log = fs::read_to_string(server.dir.join("stdout.log")).unwrap_or_default();
-        }
-        panic!("server with --requirepass did not start; last output:\n{last_log}");
-    }
-
-    /// Waits (bounded) until PING is answered with NOAUTH; false if the
-    /// process exits or the deadline passes.
-    fn wait_ready(&mut self) -> bool {
-        let want = NOAUTH.as_bytes();
-        let end = Instant::now() + DEADLINE;
-        while Instant::now() < end {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return false;
-            }
-            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) {
-                s.set_read_timeout(Some(Duration::from_secs(2))).ok();
-                let mut buf = vec![0u8; want.len()];
-                if s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut buf).is_ok() {
-                    return buf == want;
-                }
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        false
-    }
-
-    fn addr(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for PassServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if !std::thread::panicking() {
-            let _ = fs::remove_dir_all(&self.dir);
-        }
-    }
-}
 
 /// One decoded RESP2/RESP3 reply. Re-encoding with [`Resp::encode`] gives
 /// back the exact bytes, so replies can be compared piecewise.
@@ -581,7 +490,7 @@ fn hello_setname() {
 // requirepass: NOAUTH (long text for HELLO) after the unknown-command and arity checks.
 #[test]
 fn requirepass_requires_auth() {
-    let server = PassServer::start("secret");
+    let server = Server::start(&["--requirepass", "secret"]);
     let mut c = Conn::at(server.port);
     c.expect(&["PING"], NOAUTH);
     c.expect(&["PING", "a", "b"], NOAUTH);
@@ -609,7 +518,7 @@ fn requirepass_requires_auth() {
 // AUTH pass / AUTH default pass log in; bad pass or user is WRONGPASS; 3 args a syntax error.
 #[test]
 fn auth_with_requirepass() {
-    let server = PassServer::start("secret");
+    let server = Server::start(&["--requirepass", "secret"]);
     let mut c = Conn::at(server.port);
     c.expect(&["AUTH", "wrong"], WRONGPASS);
     c.expect(&["AUTH", "default", "wrong"], WRONGPASS);
@@ -633,7 +542,7 @@ fn auth_with_requirepass() {
 // HELLO AUTH default pass logs in and switches protocol; a wrong pass is WRONGPASS.
 #[test]
 fn hello_auth_with_requirepass() {
-    let server = PassServer::start("secret");
+    let server = Server::start(&["--requirepass", "secret"]);
     let mut c = Conn::at(server.port);
     c.expect(&["HELLO", "3", "AUTH", "default", "wrong"], WRONGPASS);
     c.expect(&["PING"], NOAUTH);
@@ -653,7 +562,7 @@ fn hello_auth_with_requirepass() {
 // RESET logs an authenticated client out again when a password is set.
 #[test]
 fn reset_drops_authentication() {
-    let server = PassServer::start("secret");
+    let server = Server::start(&["--requirepass", "secret"]);
     let mut c = Conn::at(server.port);
     c.expect(&["AUTH", "secret"], "+OK\r\n");
     c.expect(&["PING"], "+PONG\r\n");
@@ -682,7 +591,7 @@ fn auth_without_password_configured() {
 // The redis crate logs in with the URL password in RESP2 and RESP3; a wrong one is refused.
 #[test]
 fn redis_client_authenticates() {
-    let server = PassServer::start("secret");
+    let server = Server::start(&["--requirepass", "secret"]);
     let url = |pass: &str, query: &str| format!("redis://:{pass}@{}/{query}", server.addr());
     for query in ["", "?protocol=resp3"] {
         let client = redis::Client::open(url("secret", query)).expect("client");

@@ -53,11 +53,9 @@ mod common;
 use common::{mbulk, Kind, Server, DEADLINE};
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 // ---------------------------------------------------------------------------
 // Harness
@@ -175,9 +173,9 @@ fn read_some(stream: &mut TcpStream, buf: &mut Vec<u8>, deadline: Instant) -> Go
 }
 
 /// Runs one case against one server.
-fn run_case(server: &dyn Target, case: &Case, marker: Marker) -> Outcome {
+fn run_case(server: &Server, case: &Case, marker: Marker) -> Outcome {
     let deadline = Instant::now() + DEADLINE;
-    let mut stream = TcpStream::connect(("127.0.0.1", server.port())).expect("connect");
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).expect("connect");
     stream.set_nodelay(true).ok();
     let mut out = Outcome {
         setup: Vec::new(),
@@ -359,8 +357,8 @@ fn first_difference(a: &[u8], b: &[u8]) -> Option<usize> {
         .or((a.len() != b.len()).then_some(a.len().min(b.len())))
 }
 
-fn label(server: &dyn Target) -> &'static str {
-    match server.kind() {
+fn label(server: &Server) -> &'static str {
+    match server.kind {
         Kind::Ferrodis => "ferrodis",
         Kind::Redis => "candidate (redis-server)",
     }
@@ -378,23 +376,9 @@ fn run_suite(suite: &str, args: &[&str], marker: Marker, cases: Vec<Case>) {
         );
     }
     let show = std::env::var_os("FERRODIS_DIFF_SHOW").is_some();
-    let (reference, candidate): (Box<dyn Target>, Box<dyn Target>) =
-        if args.contains(&"--requirepass") {
-            let candidate_kind = match std::env::var("FERRODIS_TEST_TARGET").as_deref() {
-                Ok("redis") => Kind::Redis,
-                _ => Kind::Ferrodis,
-            };
-            (
-                Box::new(OwnServer::start(Kind::Redis, args)),
-                Box::new(OwnServer::start(candidate_kind, args)),
-            )
-        } else {
-            (
-                Box::new(Server::start_redis(args)),
-                Box::new(Server::start(args)),
-            )
-        };
-    let (reference, candidate) = (reference.as_ref(), candidate.as_ref());
+    let reference = Server::start_redis(args);
+    let candidate = Server::start(args);
+    let (reference, candidate) = (&reference, &candidate);
     let started = Instant::now();
     let mut report = String::new();
     let mut failed = 0;
@@ -460,117 +444,6 @@ fn run_suite(suite: &str, args: &[&str], marker: Marker, cases: Vec<Case>) {
 // ---------------------------------------------------------------------------
 // Servers
 // ---------------------------------------------------------------------------
-
-/// A running server the harness can talk to.
-trait Target {
-    fn port(&self) -> u16;
-    fn kind(&self) -> Kind;
-}
-
-impl Target for Server {
-    fn port(&self) -> u16 {
-        self.port
-    }
-    fn kind(&self) -> Kind {
-        self.kind
-    }
-}
-
-/// A server started by this file rather than by `common::Server`, whose
-/// readiness check wants `+PONG` and so never succeeds under `requirepass`
-/// (PING gets `-NOAUTH`). Same command line as `common::Server`; `run_suite`
-/// uses it for suites that pass `--requirepass`. Killed when dropped.
-struct OwnServer {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-    kind: Kind,
-}
-
-impl OwnServer {
-    fn start(kind: Kind, args: &[&str]) -> OwnServer {
-        let mut last_log = String::new();
-        for _attempt in 0..5 {
-            let port = common::free_port();
-            let dir = common::temp_dir(match kind {
-                Kind::Ferrodis => "ferrodis-diff",
-                Kind::Redis => "redis-diff",
-            });
-            let log = std::fs::File::create(dir.join("stdout.log")).expect("create log file");
-            let log_err = log.try_clone().expect("clone log file");
-            let mut cmd = Command::new(match kind {
-                Kind::Ferrodis => common::ferrodis_bin(),
-                Kind::Redis => "redis-server",
-            });
-            cmd.arg("--port")
-                .arg(port.to_string())
-                .args(["--bind", "127.0.0.1", "--dir"])
-                .arg(&dir);
-            if kind == Kind::Redis {
-                assert!(
-                    common::have_program("redis-server"),
-                    "redis-server is not installed; run ./scripts/test.sh, which installs it"
-                );
-                cmd.args(["--save", "", "--appendonly", "no"]);
-            }
-            cmd.args(args)
-                .current_dir(&dir)
-                .stdin(Stdio::null())
-                .stdout(Stdio::from(log))
-                .stderr(Stdio::from(log_err));
-            let mut server = OwnServer {
-                child: cmd.spawn().expect("spawn server"),
-                port,
-                dir,
-                kind,
-            };
-            let mut exited = false;
-            let ready = common::wait_until(DEADLINE, || {
-                exited = matches!(server.child.try_wait(), Ok(Some(_)));
-                exited || server.answers_ping()
-            });
-            if ready && !exited {
-                return server;
-            }
-            last_log = std::fs::read_to_string(server.dir.join("stdout.log")).unwrap_or_default();
-        }
-        panic!("server did not start after 5 attempts; last output:\n{last_log}");
-    }
-
-    /// Whether PING gets `+PONG` or `-NOAUTH ...` (any complete line would
-    /// do, but these two are what a live server sends).
-    fn answers_ping(&self) -> bool {
-        let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) else {
-            return false;
-        };
-        s.set_read_timeout(Some(Duration::from_secs(2))).ok();
-        if s.write_all(b"PING\r\n").is_err() {
-            return false;
-        }
-        let mut line = String::new();
-        let _ = BufReader::new(s).read_line(&mut line);
-        line == "+PONG\r\n" || line.starts_with("-NOAUTH ")
-    }
-}
-
-impl Target for OwnServer {
-    fn port(&self) -> u16 {
-        self.port
-    }
-    fn kind(&self) -> Kind {
-        self.kind
-    }
-}
-
-impl Drop for OwnServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if !std::thread::panicking() {
-            let _ = std::fs::remove_dir_all(&self.dir);
-        }
-    }
-}
 
 // ---------------------------------------------------------------------------
 // Helpers for building inputs

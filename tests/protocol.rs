@@ -14,11 +14,8 @@
 
 mod common;
 
-use std::fs;
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -179,94 +176,6 @@ fn pipeline(stream: &mut TcpStream, request: Vec<u8>, expected: &[u8], what: &st
 fn assert_in_sync(stream: &mut TcpStream, marker: &str) {
     let request = format!("ECHO {marker}\r\n");
     assert_reply(stream, request.as_bytes(), &bulk(marker.as_bytes()));
-}
-
-/// A server started with `--requirepass`. `common::Server::start` cannot
-/// be used for that: its readiness probe expects `+PONG`, and an
-/// unauthenticated PING gets `-NOAUTH`. This one probes with `AUTH`.
-struct AuthServer {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl AuthServer {
-    fn start(password: &str) -> AuthServer {
-        let redis = std::env::var("FERRODIS_TEST_TARGET").as_deref() == Ok("redis");
-        let program = if redis {
-            "redis-server"
-        } else {
-            common::ferrodis_bin()
-        };
-        let mut last_log = String::new();
-        for _attempt in 0..5 {
-            let port = common::free_port();
-            let dir = common::temp_dir("protocol-auth");
-            let log = fs::File::create(dir.join("stdout.log")).expect("create log file");
-            let log_err = log.try_clone().expect("clone log file");
-            let mut cmd = Command::new(program);
-            cmd.arg("--port")
-                .arg(port.to_string())
-                .arg("--bind")
-                .arg("127.0.0.1")
-                .arg("--dir")
-                .arg(&dir);
-            if redis {
-                cmd.args(["--save", "", "--appendonly", "no"]);
-            }
-            cmd.args(["--requirepass", password])
-                .current_dir(&dir)
-                .stdin(Stdio::null())
-                .stdout(Stdio::from(log))
-                .stderr(Stdio::from(log_err));
-            let child = cmd.spawn().expect("spawn server");
-            let mut server = AuthServer { child, port, dir };
-            if server.wait_ready(password) {
-                return server;
-            }
-            last_log = fs::read_to_string(server.dir.join("stdout.log")).unwrap_or_default();
-        }
-        panic!("server with --requirepass did not start; last output:\n{last_log}");
-    }
-
-    fn wait_ready(&mut self, password: &str) -> bool {
-        let auth = format!("AUTH {password}\r\n");
-        let end = Instant::now() + DEADLINE;
-        while Instant::now() < end {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return false;
-            }
-            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", self.port)) {
-                s.set_read_timeout(Some(Duration::from_secs(2))).ok();
-                let mut buf = [0u8; 5];
-                if s.write_all(auth.as_bytes()).is_ok()
-                    && s.read_exact(&mut buf).is_ok()
-                    && &buf == b"+OK\r\n"
-                {
-                    return true;
-                }
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-        false
-    }
-
-    fn connect(&self) -> TcpStream {
-        let s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        s.set_read_timeout(Some(DEADLINE)).expect("set timeout");
-        s.set_nodelay(true).ok();
-        s
-    }
-}
-
-impl Drop for AuthServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if !thread::panicking() {
-            let _ = fs::remove_dir_all(&self.dir);
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -434,7 +343,7 @@ fn proto_max_bulk_len_is_configurable() {
 /// Pins: before AUTH, `*11` and `$16385` are protocol errors; `*10` and `$16384` just get NOAUTH.
 #[test]
 fn unauthenticated_request_limits() {
-    let server = AuthServer::start("secret");
+    let server = Server::start(&["--requirepass", "secret"]);
     let noauth: &[u8] = b"-NOAUTH Authentication required.\r\n";
 
     let mut s = server.connect();

@@ -27,8 +27,9 @@ use std::time::Duration;
 use log::{debug, info, warn};
 
 use super::networking::{
-    accept_from, flush_all_clients, free_client_async, free_clients_in_async_free_queue,
-    handle_clients_with_pending_reads, handle_clients_with_pending_writes, listen_to_port, Loop,
+    accept_from, close_listening_sockets, flush_all_clients, free_client_async,
+    free_clients_in_async_free_queue, handle_clients_with_pending_reads,
+    handle_clients_with_pending_writes, listen_to_port, Loop,
 };
 use super::resp::PROTO_MBULK_BIG_ARG;
 use super::{unix_time, ClientId, Server, CLIENTS_CRON_MIN_ITERATIONS, CONFIG_MIN_RESERVED_FDS};
@@ -235,12 +236,7 @@ pub fn before_sleep(el: &mut Loop, server: &mut Server) {
 /// stop the loop.
 pub fn prepare_for_shutdown(el: &mut Loop, server: &mut Server) {
     warn!("User requested shutdown...");
-    for (index, mut listener) in std::mem::take(&mut server.listeners)
-        .into_iter()
-        .enumerate()
-    {
-        el.unregister(&mut listener.socket, crate::ae::Token(index));
-    }
+    close_listening_sockets(el, server);
     flush_all_clients(server);
     if !server.config.pidfile.is_empty() {
         info!("Removing the pid file.");

@@ -59,7 +59,8 @@ pub type Loop = EventLoop<Server>;
 pub fn listen_to_port(el: &mut Loop, server: &mut Server) -> Result<(), String> {
     let port = server.config.port;
     if port == 0 {
-        return Ok(());
+        // TCP is off and there is no unix socket yet: nothing to serve.
+        return Err("Configured to not listen anywhere, exiting.".into());
     }
     let port = u16::try_from(port).map_err(|_| format!("Invalid port {port}"))?;
     let binds = server.config.bind.clone();
@@ -550,6 +551,18 @@ pub fn flush_all_clients(server: &mut Server) {
     for id in ids {
         write_with_limit(server, id, usize::MAX);
     }
+}
+
+/// Stops listening: deregisters and closes every listener
+/// (`closeListeningSockets`).
+pub fn close_listening_sockets(el: &mut Loop, server: &mut Server) {
+    for (index, mut listener) in std::mem::take(&mut server.listeners)
+        .into_iter()
+        .enumerate()
+    {
+        el.unregister(&mut listener.socket, Token(index));
+    }
+    server.listeners_pending_accept.clear();
 }
 
 /// Printable form of bytes for logs (`sdscatrepr` without the quotes).
