@@ -713,3 +713,70 @@ fn query_buffer_limit_closes_without_reply() {
     let mut fresh = server.connect();
     assert_reply(&mut fresh, b"PING\r\n", PONG);
 }
+
+// ---------------------------------------------------------------------------
+// Garbage
+// ---------------------------------------------------------------------------
+
+/// Pins: random bytes, random RESP fragments and abrupt closes on many
+/// connections never take the server down: each connection gets replies
+/// or errors and a close, and the server keeps answering afterwards.
+#[test]
+fn garbage_never_crashes_the_server() {
+    const PIECES: &[&[u8]] = &[
+        b"*",
+        b"$",
+        b"\r",
+        b"\n",
+        b"\r\n",
+        b"0",
+        b"1",
+        b"-1",
+        b"3",
+        b"99999999999",
+        b"PING",
+        b"ECHO",
+        b"HELLO",
+        b"3",
+        b"COMMAND",
+        b"INFO",
+        b"\"",
+        b"'",
+        b"\\",
+        b" ",
+        b"\0",
+        b"\xff",
+        b"*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n",
+        b"*3\r\n$7\r\nCOMMAND\r\n$7\r\nGETKEYS\r\n",
+    ];
+    let server = Server::start(&[]);
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..40 {
+        let mut input = Vec::new();
+        while input.len() < 4096 {
+            if round % 4 == 0 {
+                input.push(next() as u8);
+            } else {
+                input.extend_from_slice(PIECES[(next() % PIECES.len() as u64) as usize]);
+            }
+        }
+        let mut s = server.connect();
+        // The server may close mid-write after a protocol error.
+        let _ = s.write_all(&input);
+        if round % 3 == 0 {
+            // Leave without reading: the server must cope with the reset.
+            continue;
+        }
+        common::shutdown_write(&s);
+        let (_, closed) = read_to_close(&mut s, DEADLINE);
+        assert!(closed, "round {round}: the server must end the connection");
+    }
+    let mut s = server.connect();
+    assert_reply(&mut s, b"PING\r\n", PONG);
+}

@@ -674,6 +674,81 @@ mod tests {
         assert!(qb.is_empty());
     }
 
+    /// A small deterministic PRNG (xorshift64*), so failures reproduce.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    /// Random RESP-shaped input, fed in random pieces, never panics, always
+    /// makes progress, and parses to the same commands as when fed whole.
+    #[test]
+    fn random_input_never_panics_and_chunking_does_not_matter() {
+        const PIECES: &[&[u8]] = &[
+            b"*", b"$", b"\r", b"\n", b"\r\n", b"0", b"1", b"2", b"-1", b"3", b"10",
+            b"99999999999999999999", b"PING", b"\"", b"'", b"\\", b"x", b" ", b"\0",
+            b"\xff", b"*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n",
+        ];
+        let limits = [
+            OPEN,
+            Limits {
+                auth_required: true,
+                ..OPEN
+            },
+            Limits {
+                max_bulk_len: 5,
+                ..OPEN
+            },
+        ];
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for round in 0..3000 {
+            let mut input = Vec::new();
+            for _ in 0..rng.below(40) {
+                input.extend_from_slice(PIECES[rng.below(PIECES.len())]);
+            }
+            let limits = &limits[round % limits.len()];
+            let whole = parse_all(&input, limits);
+
+            let mut qb = QueryBuf::default();
+            let mut st = ParseState::default();
+            let (mut cmds, mut err) = (Vec::new(), None);
+            let mut at = 0;
+            'feed: while at < input.len() {
+                let n = (1 + rng.below(7)).min(input.len() - at);
+                feed(&mut qb, &input[at..at + n]);
+                at += n;
+                loop {
+                    let before = qb.unparsed().len();
+                    match parse_request(&mut qb, &mut st, limits) {
+                        Parsed::Command => {
+                            cmds.push(std::mem::take(&mut st.argv));
+                            st.reset();
+                        }
+                        Parsed::Incomplete => break,
+                        Parsed::Error(e) => {
+                            err = Some(e);
+                            break 'feed;
+                        }
+                    }
+                    assert!(
+                        qb.unparsed().len() < before || before == 0,
+                        "a command must consume input: {input:?}"
+                    );
+                }
+                qb.compact();
+            }
+            assert_eq!((cmds, err), whole, "chunked vs whole for {input:?}");
+        }
+    }
+
     #[test]
     fn string_to_i64_is_strict() {
         assert_eq!(string_to_i64(b"0"), Some(0));
