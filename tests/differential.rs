@@ -822,6 +822,24 @@ fn requirepass_cases() -> Vec<Case> {
     let echo_16385 = mbulk(&[b"ECHO", &rep(b'q', 16385)]);
     vec![
         Case::new("noauth: ping", b"PING\r\n"),
+        // HELLO applies AUTH as soon as it reads it: a later bad option
+        // still leaves the client authenticated (on its old protocol).
+        Case::new(
+            "hello: auth then bad setname",
+            b"HELLO 3 AUTH default secret SETNAME \"a b\"\r\nPING\r\n",
+        ),
+        Case::new(
+            "hello: bad setname then auth",
+            b"HELLO 3 SETNAME \"a b\" AUTH default secret\r\nPING\r\n",
+        ),
+        Case::new(
+            "hello: auth then unknown option",
+            b"HELLO 3 AUTH default secret foo\r\nPING\r\n",
+        ),
+        Case::new(
+            "hello: wrong password then setname",
+            b"HELLO 3 AUTH default nope SETNAME x\r\nPING\r\n",
+        ),
         Case::new("noauth: echo", b"ECHO a\r\n"),
         Case::new("noauth: select", b"SELECT 1\r\n"),
         Case::new("noauth: command info", b"COMMAND INFO ping\r\n"),

@@ -489,8 +489,9 @@ pub fn from_args(args: &[String]) -> Result<Startup, String> {
             return Ok(Startup::Exit(0));
         }
         Some("-h") | Some("--help") => {
-            println!("{}", usage());
-            return Ok(Startup::Exit(0));
+            // As redis-server: the usage goes to stderr and the exit code is 1.
+            eprintln!("{}", usage());
+            return Ok(Startup::Exit(1));
         }
         _ => {}
     }
@@ -501,12 +502,20 @@ pub fn from_args(args: &[String]) -> Result<Startup, String> {
     let mut text = String::new();
     let mut path = None;
     if let Some(file) = file {
-        text = std::fs::read_to_string(file).map_err(|e| {
-            format!(
-                "Fatal error, can't open config file '{file}': {}",
-                io_error_text(&e)
-            )
-        })?;
+        text = match std::fs::read_to_string(file) {
+            Ok(text) => text,
+            Err(e) => {
+                // Redis reports this as a log line on stdout, before the
+                // logger exists (role C), and exits 1.
+                println!(
+                    "{}:C {} # Fatal error, can't open config file '{file}': {}",
+                    std::process::id(),
+                    super::logging::timestamp(std::time::SystemTime::now()),
+                    io_error_text(&e)
+                );
+                return Ok(Startup::Exit(1));
+            }
+        };
         path = Some(std::fs::canonicalize(file).unwrap_or_else(|_| PathBuf::from(file)));
     }
     text.push('\n');
@@ -585,7 +594,7 @@ pub fn version_line() -> String {
 
 /// `ferrodis --help`.
 pub fn usage() -> String {
-    "Usage: ferrodis [/path/to/redis.conf] [options] [-]\n\
+    "Usage: ferrodis [/path/to/redis.conf] [options]\n\
      \x20      ferrodis -v or --version\n\
      \x20      ferrodis -h or --help\n\
      \n\

@@ -246,15 +246,20 @@ fn hello_command(server: &mut Server, id: ClientId, argv: &Argv) {
         next = 2;
     }
 
-    // Options, validated before anything changes.
-    let mut credentials = None;
+    // Options in order, as Redis 7.0 handles them: AUTH takes effect the
+    // moment it is read, so an error in a later option leaves the client
+    // authenticated (but on its old protocol, without the name).
     let mut name = None;
     let mut j = next;
     while j < argv.len() {
         let more = argv.len() - 1 - j;
         let opt = &argv[j];
         if opt.eq_ignore_ascii_case(b"AUTH") && more >= 2 {
-            credentials = Some((&argv[j + 1], &argv[j + 2]));
+            if !check_password(server, &argv[j + 1], &argv[j + 2]) {
+                server.reply(id).error(WRONGPASS);
+                return;
+            }
+            server.client(id).authenticated = true;
             j += 3;
         } else if opt.eq_ignore_ascii_case(b"SETNAME") && more >= 1 {
             if !valid_client_name(&argv[j + 1]) {
@@ -273,13 +278,6 @@ fn hello_command(server: &mut Server, id: ClientId, argv: &Argv) {
         }
     }
 
-    if let Some((user, pass)) = credentials {
-        if !check_password(server, user, pass) {
-            server.reply(id).error(WRONGPASS);
-            return;
-        }
-        server.client(id).authenticated = true;
-    }
     if !server.client(id).authenticated {
         server.reply(id).error(
             "-NOAUTH HELLO must be called with the client already authenticated, otherwise the \

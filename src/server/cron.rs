@@ -39,15 +39,17 @@ use crate::ae::{TimerAction, TimerId};
 /// Prepares everything before the loop starts (`initServer` and the rest
 /// of `main`): signals, file limits, listeners, pidfile, timers, hooks.
 pub fn init_server(el: &mut Loop, server: &mut Server) -> Result<(), String> {
-    info!("ferrodis is starting");
-    info!(
+    // The banner is logged at warning level, as Redis does, so that it
+    // shows whatever the loglevel.
+    warn!("oO0OoO0OoO0Oo ferrodis is starting oO0OoO0OoO0Oo");
+    warn!(
         "ferrodis version={FERRODIS_VERSION}, redis_version={REDIS_VERSION}, bits={}, pid={}, just started",
         usize::BITS,
         server.pid
     );
     match &server.config_file {
-        Some(path) => info!("Configuration loaded from {}", path.display()),
-        None => info!("No config file specified, using the default config."),
+        Some(path) => warn!("Configuration loaded from {}", path.display()),
+        None => warn!("No config file specified, using the default config."),
     }
     for (signal, flag) in [
         (signal_hook::consts::SIGTERM, &server.sigterm),
@@ -71,8 +73,8 @@ pub fn init_server(el: &mut Loop, server: &mut Server) -> Result<(), String> {
             .collect::<Vec<_>>()
             .join(" ")
     );
-    info!("Server initialized");
-    info!("Ready to accept connections tcp");
+    warn!("Server initialized");
+    info!("Ready to accept connections");
     Ok(())
 }
 

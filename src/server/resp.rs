@@ -693,9 +693,27 @@ mod tests {
     #[test]
     fn random_input_never_panics_and_chunking_does_not_matter() {
         const PIECES: &[&[u8]] = &[
-            b"*", b"$", b"\r", b"\n", b"\r\n", b"0", b"1", b"2", b"-1", b"3", b"10",
-            b"99999999999999999999", b"PING", b"\"", b"'", b"\\", b"x", b" ", b"\0",
-            b"\xff", b"*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n",
+            b"*",
+            b"$",
+            b"\r",
+            b"\n",
+            b"\r\n",
+            b"0",
+            b"1",
+            b"2",
+            b"-1",
+            b"3",
+            b"10",
+            b"99999999999999999999",
+            b"PING",
+            b"\"",
+            b"'",
+            b"\\",
+            b"x",
+            b" ",
+            b"\0",
+            b"\xff",
+            b"*2\r\n$4\r\nECHO\r\n$3\r\nabc\r\n",
         ];
         let limits = [
             OPEN,
