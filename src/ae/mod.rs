@@ -18,7 +18,7 @@
 //! One turn of [`EventLoop::process_events`]:
 //!
 //! ```text
-//!   before_sleep(loop, state)           flush replies, serve pending reads
+//!   before_sleep(loop, state)           the application's work between polls
 //!        |
 //!   timeout = 0            if dont_wait was set (work is pending)
 //!           = nearest timer - now       otherwise (None: no timers)
@@ -54,11 +54,17 @@
 //! removing a handler never touches the kernel, unlike `aeApiAddEvent` /
 //! `aeApiDelEvent`.
 //!
-//! Deviations from Redis: no `AE_BARRIER` (the write-before-read inversion
-//! used for `appendfsync always`); the file-event table is indexed by token
-//! rather than by fd; time events are kept in a `BTreeMap` ordered by
-//! deadline (ae.c keeps an unsorted list and scans it, noting that a sorted
-//! structure would be the better choice).
+//! Deviations from Redis:
+//! - no `AE_BARRIER` (the write-before-read inversion used for
+//!   `appendfsync always`);
+//! - the file-event table is indexed by token rather than by fd;
+//! - time events are kept in a `BTreeMap` ordered by deadline (ae.c keeps
+//!   an unsorted list and scans it, noting that a sorted structure would be
+//!   the better choice), and have no `clientData` or finalizer: the handler
+//!   gets the state and its own id;
+//! - `before_sleep` runs before the poll timeout is computed, so a
+//!   `set_dont_wait` made in it shapes the very next poll (in ae.c the
+//!   timeout is computed first and the flag takes effect one turn later).
 
 mod poll;
 mod timer;
@@ -133,6 +139,10 @@ pub type HookProc<S> = fn(&mut EventLoop<S>, &mut S);
 /// One registered source (`aeFileEvent`).
 struct FileEvent<S> {
     mask: Mask,
+    /// Whether the source is registered with the poller. Kept apart from
+    /// `mask`: deleting every handler does not deregister the source (only
+    /// [`EventLoop::unregister`] does), so handlers can be installed again.
+    registered: bool,
     rfile: Option<FileProc<S>>,
     wfile: Option<FileProc<S>>,
 }
@@ -148,6 +158,7 @@ impl<S> Copy for FileEvent<S> {}
 impl<S> FileEvent<S> {
     const EMPTY: FileEvent<S> = FileEvent {
         mask: Mask::NONE,
+        registered: false,
         rfile: None,
         wfile: None,
     };
@@ -200,8 +211,8 @@ impl<S> EventLoop<S> {
     }
 
     /// Installs handlers for `token` (`aeCreateFileEvent`). The first call
-    /// for an empty slot registers `source` with the poller for both
-    /// directions; later calls only add handlers.
+    /// for a token registers `source` with the poller for both directions;
+    /// later calls only add handlers.
     pub fn create_file_event(
         &mut self,
         source: &mut dyn Source,
@@ -212,9 +223,9 @@ impl<S> EventLoop<S> {
         if self.events.len() <= token.0 {
             self.events.resize(token.0 + 1, FileEvent::EMPTY);
         }
-        let was_empty = self.events[token.0].mask.is_none();
-        if was_empty {
+        if !self.events[token.0].registered {
             self.poller.register(source, token)?;
+            self.events[token.0].registered = true;
         }
         let fe = &mut self.events[token.0];
         fe.mask = fe.mask | mask;
@@ -246,6 +257,9 @@ impl<S> EventLoop<S> {
     /// poller; call it before closing the socket.
     pub fn unregister(&mut self, source: &mut dyn Source, token: Token) {
         self.delete_file_event(token, Mask::ALL);
+        if let Some(fe) = self.events.get_mut(token.0) {
+            fe.registered = false;
+        }
         // The kernel drops the registration with the last close anyway;
         // a failure here cannot leave a stale handler behind.
         let _ = self.poller.deregister(source);
@@ -399,7 +413,7 @@ impl<S> EventLoop<S> {
         let mut processed = 0;
         while let Some((id, proc_)) = self.timers.start_due(now, first_new_id) {
             let action = proc_(self, state, id);
-            self.timers.finish(id, action, Instant::now());
+            self.timers.finish(id, action, Instant::now(), now);
             processed += 1;
         }
         processed

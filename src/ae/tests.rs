@@ -66,7 +66,7 @@ fn timers_with_equal_deadlines_run_in_creation_order() {
     let mut order = Vec::new();
     while let Some((id, _)) = timers.start_due(when, limit) {
         order.push(id);
-        timers.finish(id, TimerAction::NoMore, when);
+        timers.finish(id, TimerAction::NoMore, when, when);
     }
     assert_eq!(order, [first, second, third]);
 }
@@ -207,4 +207,57 @@ fn one_handler_for_both_directions_runs_once_per_event() {
     );
     el.unregister(&mut b, T1);
     assert!(el.file_events(T1).is_none());
+}
+
+fn again_at_once(_: &mut EventLoop<Log>, log: &mut Log, _: TimerId) -> TimerAction {
+    log.repeat += 1;
+    TimerAction::Again(Duration::ZERO)
+}
+
+#[test]
+fn a_timer_runs_at_most_once_per_pass() {
+    // Even when it asks to run again at once and the clock has not moved.
+    let mut timers: Timers<Log> = Timers::new();
+    let when = Instant::now();
+    let id = timers.create(when, again_at_once);
+    let limit = timers.next_id();
+    let (ran, _) = timers.start_due(when, limit).expect("due");
+    assert_eq!(ran, id);
+    timers.finish(id, TimerAction::Again(Duration::ZERO), when, when);
+    assert!(
+        timers.start_due(when, limit).is_none(),
+        "not again in this pass"
+    );
+    assert!(timers.nearest().expect("rescheduled") > when);
+
+    let mut el = EventLoop::new(16).expect("loop");
+    let mut log = Log::default();
+    el.create_time_event(Duration::ZERO, again_at_once);
+    drive(&mut el, &mut log, |l| l.repeat > 0);
+    assert_eq!(log.repeat, 1, "one pass runs the timer once");
+}
+
+#[test]
+fn handlers_can_be_removed_and_installed_again() {
+    let mut el = EventLoop::new(16).expect("loop");
+    let mut log = Log::default();
+    let (mut a, mut b) = UnixStream::pair().expect("pair");
+    el.create_file_event(&mut b, T1, Mask::READABLE, count)
+        .expect("register");
+    el.delete_file_event(T1, Mask::READABLE);
+    assert!(el.file_events(T1).is_none());
+    // The source is still registered: installing a handler again must not
+    // register it twice (mio would refuse).
+    el.create_file_event(&mut b, T1, Mask::READABLE, count)
+        .expect("install again");
+    a.write_all(b"x").expect("write");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while log.ran.is_empty() {
+        assert!(Instant::now() < deadline, "no readable event");
+        el.process_events(&mut log, flags::FILE_EVENTS)
+            .expect("poll");
+    }
+    el.unregister(&mut b, T1);
+    el.create_file_event(&mut b, T1, Mask::READABLE, count)
+        .expect("register after unregister");
 }

@@ -101,14 +101,24 @@ impl<S> Timers<S> {
     }
 
     /// Puts the running timer back with its new deadline, unless it asked
-    /// for no more or was deleted while it ran.
-    pub(super) fn finish(&mut self, id: TimerId, action: TimerAction, now: Instant) {
+    /// for no more or was deleted while it ran. The deadline is kept after
+    /// `pass_start`, the instant the current pass treats as "now", so that a
+    /// timer asking to run again at once waits for the next pass instead of
+    /// running twice in this one (each due timer runs once per pass, as in
+    /// ae.c's single walk of its list).
+    pub(super) fn finish(
+        &mut self,
+        id: TimerId,
+        action: TimerAction,
+        now: Instant,
+        pass_start: Instant,
+    ) {
         let Some((running, proc_, deleted)) = self.running.take() else {
             return;
         };
         debug_assert_eq!(running, id);
         if let (TimerAction::Again(delay), false) = (action, deleted) {
-            let when = now + delay;
+            let when = (now + delay).max(pass_start + Duration::from_nanos(1));
             self.queue.insert((when, id), proc_);
             self.deadlines.insert(id, when);
         }

@@ -14,9 +14,10 @@
 //! `before_sleep` runs before every poll. Its order matters:
 //!
 //! ```text
-//!   1. reads left over from the last turn (no edge will announce them)
-//!   2. accepts left over by MAX_ACCEPTS_PER_CALL
-//!   3. handle_clients_with_pending_writes: replies go out here
+//!   1. handle_clients_with_pending_writes: this turn's replies go out
+//!   2. reads that may have bytes left (no edge will announce them), and
+//!      accepts left over by MAX_ACCEPTS_PER_CALL
+//!   3. handle_clients_with_pending_writes again, for replies made in 2
 //!   4. free clients marked close-asap (after their last write attempt)
 //!   5. dont_wait = any of 1-3 still has work
 //! ```
@@ -215,13 +216,17 @@ fn resize_query_buffer(server: &mut Server, id: ClientId) {
 
 /// Runs before each poll (`beforeSleep`); see the module docs for the order.
 pub fn before_sleep(el: &mut Loop, server: &mut Server) {
-    // 1. Reads that may have bytes left behind.
+    // 1. Replies made by this turn's events go out first: the client is
+    //    waiting for them, and step 2 costs a syscall per client.
+    handle_clients_with_pending_writes(server);
+    // 2. Reads that may have bytes left behind, and listeners that stopped
+    //    at the accept cap.
     handle_clients_with_pending_reads(server);
-    // 2. Listeners that stopped at the accept cap.
     for index in std::mem::take(&mut server.listeners_pending_accept) {
         accept_from(el, server, index);
     }
-    // 3. Replies.
+    // 3. Replies to what step 2 read (usually none: most of those reads
+    //    just confirm the socket is drained).
     handle_clients_with_pending_writes(server);
     // 4. Clients marked for closing, after their last write attempt.
     free_clients_in_async_free_queue(el, server);

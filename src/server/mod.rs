@@ -22,6 +22,7 @@
 //! | `connection` | PING, ECHO, QUIT, RESET, HELLO, AUTH, SELECT |
 //! | `config` | config.c |
 //! | `logging` | server.c `serverLog` |
+//! | `util` | util.c `stringmatchlen` |
 //!
 //! Deviations from Redis: no unix socket, TLS, I/O threads or modules.
 

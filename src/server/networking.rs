@@ -15,11 +15,14 @@
 //!
 //! 1. Each client keeps `read_ready` / `write_ready`. An event sets them;
 //!    only a `WouldBlock` clears them. A short read proves nothing.
-//! 2. Reads stay fair: one read of at most `PROTO_IOBUF_LEN` (16 KiB) per
-//!    client per turn, as Redis does. A read that did not end in
-//!    `WouldBlock` puts the client on `clients_pending_read`; before_sleep
-//!    reads it again and the loop polls without blocking while that list
-//!    is not empty (ae's `AE_DONT_WAIT`, as Redis does for TLS).
+//! 2. Reads stay fair: each read asks for at most `PROTO_IOBUF_LEN`
+//!    (16 KiB), as Redis does, except while a big argument is in flight,
+//!    when it asks for exactly the bytes the argument still misses (Redis
+//!    too). A read that did not end in `WouldBlock` puts the client on
+//!    `clients_pending_read`; before_sleep reads it again and the loop polls
+//!    without blocking while that list is not empty (ae's `AE_DONT_WAIT`, as
+//!    Redis does for TLS). So a busy client gets at most two reads a turn:
+//!    one from its event, one from before_sleep.
 //! 3. Writes stay in before_sleep (`handle_clients_with_pending_writes`).
 //!    A write loop stops at an empty buffer, at `WouldBlock` (then the
 //!    writable edge resumes it) or after `NET_MAX_WRITES_PER_EVENT` bytes;

@@ -108,25 +108,24 @@ impl ReplyBuf {
     }
 
     /// Writes pending bytes with `writev`, at most `limit` bytes in this
-    /// call. Returns the bytes written; `WouldBlock` and other errors are
-    /// returned as they come.
+    /// call (`limit` > 0). Returns the bytes written; `WouldBlock` and other
+    /// errors are returned as they come.
     pub fn write_to(&mut self, out: &mut impl Write, limit: usize) -> io::Result<usize> {
         let mut slices = [IoSlice::new(&[]); MAX_IOV];
         let mut count = 0;
         let mut total = 0;
+        // The unsent part of the fixed buffer, then of each list block.
+        let chunks = std::iter::once(&self.buf)
+            .filter(|b| !b.is_empty())
+            .chain(self.list.iter());
         let mut sent = self.sent;
-        if !self.buf.is_empty() {
-            slices[0] = IoSlice::new(&self.buf[sent..]);
-            total = self.buf.len() - sent;
-            count = 1;
-            sent = 0;
-        }
-        for block in &self.list {
+        for chunk in chunks {
             if count == MAX_IOV || total >= limit {
                 break;
             }
-            slices[count] = IoSlice::new(&block[sent..]);
-            total += block.len() - sent;
+            let end = chunk.len().min(sent.saturating_add(limit - total));
+            slices[count] = IoSlice::new(&chunk[sent..end]);
+            total += end - sent;
             count += 1;
             sent = 0;
         }
@@ -457,5 +456,18 @@ mod tests {
         }
         assert_eq!(w.out, data);
         assert_eq!(r.list_bytes(), 0);
+
+        // The limit is exact even when the next block is much larger.
+        let mut r = ReplyBuf::default();
+        r.add(b"head");
+        r.add(&data);
+        let mut out = Vec::new();
+        assert_eq!(r.write_to(&mut out, 1000).expect("write"), 1000);
+        assert_eq!(&out[..4], b"head");
+        assert_eq!(&out[4..], &data[..996]);
+        // No limit at all (the shutdown flush) with a partly sent chunk.
+        let mut out = Vec::new();
+        r.write_to(&mut out, usize::MAX).expect("write");
+        assert_eq!(out, &data[996..]);
     }
 }
