@@ -20,6 +20,7 @@ use super::commands::{
     ACL_CATEGORY_NAMES, BASE, FLAG_NAMES,
 };
 use super::commands::{Arg, CommandTable};
+use super::errors::CommandError;
 use super::reply::ReplyBuf;
 use super::resp::Argv;
 use super::util::glob_match;
@@ -234,12 +235,12 @@ fn command_list_command(server: &mut Server, id: ClientId, argv: &Argv) {
             } else if argv[3].eq_ignore_ascii_case(b"PATTERN") {
                 Box::new(move |c| glob_match(&value, c.fullname().as_bytes(), true))
             } else {
-                server.reply(id).error("syntax error");
+                server.reply(id).error(&CommandError::Syntax);
                 return;
             }
         }
         _ => {
-            server.reply(id).error("syntax error");
+            server.reply(id).error(&CommandError::Syntax);
             return;
         }
     };
@@ -282,11 +283,13 @@ fn command_getkeysandflags_command(server: &mut Server, id: ClientId, argv: &Arg
 fn getkeys(server: &mut Server, id: ClientId, argv: &Argv, with_flags: bool) {
     let target: Argv = argv[2..].to_vec();
     let Some(c) = server.commands.lookup(&target) else {
-        server.reply(id).error("Invalid command specified");
+        server
+            .reply(id)
+            .error(&CommandError::InvalidCommandSpecified);
         return;
     };
     if c.key_specs.is_empty() {
-        server.reply(id).error("The command has no key arguments");
+        server.reply(id).error(&CommandError::NoKeyArguments);
         return;
     }
     let argc = target.len() as i64;
@@ -294,16 +297,14 @@ fn getkeys(server: &mut Server, id: ClientId, argv: &Argv, with_flags: bool) {
     if (arity > 0 && arity != argc) || argc < -arity {
         server
             .reply(id)
-            .error("Invalid number of arguments specified for command");
+            .error(&CommandError::InvalidNumberOfArguments);
         return;
     }
     let keys = match get_keys(c, &target) {
         Ok(keys) if !keys.is_empty() => keys,
         Ok(_) if c.flags & cmd::NO_MANDATORY_KEYS != 0 => Vec::new(),
         _ => {
-            server
-                .reply(id)
-                .error("Invalid arguments specified for command");
+            server.reply(id).error(&CommandError::InvalidArguments);
             return;
         }
     };

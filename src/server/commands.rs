@@ -16,6 +16,7 @@
 //! and replies with Redis's exact error when one fails; [`call`] runs the
 //! handler and counts it.
 
+use super::errors::CommandError;
 use super::networking::free_client_async;
 use super::resp::Argv;
 use super::{ClientId, Server};
@@ -509,8 +510,10 @@ fn truncate(bytes: &[u8], n: usize) -> &[u8] {
     &bytes[..bytes.len().min(n)]
 }
 
-/// The unknown-command error text (`commandCheckExistence`).
-pub fn unknown_command_error(argv: &Argv) -> Vec<u8> {
+/// The unknown-command error (`commandCheckExistence`): the name cut to 128
+/// bytes, then each argument quoted while the preview is under 128 bytes,
+/// each cut to what is left (`%.*s`). C strings end at a NUL byte.
+pub fn unknown_command_error(argv: &Argv) -> CommandError {
     let mut args: Vec<u8> = Vec::new();
     for a in argv.iter().skip(1) {
         if args.len() >= 128 {
@@ -522,27 +525,22 @@ pub fn unknown_command_error(argv: &Argv) -> Vec<u8> {
         args.extend_from_slice(b"' ");
     }
     let name = argv.first().map_or(&[][..], |n| truncate(c_str(n), 128));
-    let mut msg = b"unknown command '".to_vec();
-    msg.extend_from_slice(name);
-    msg.extend_from_slice(b"', with args beginning with: ");
-    msg.extend_from_slice(&args);
-    msg
+    CommandError::UnknownCommand {
+        name: name.to_vec(),
+        args,
+    }
 }
 
-/// The unknown-subcommand error text (`commandCheckExistence`).
-pub fn unknown_subcommand_error(argv: &Argv) -> Vec<u8> {
+/// The unknown-subcommand error (`commandCheckExistence`).
+pub fn unknown_subcommand_error(argv: &Argv) -> CommandError {
     let sub = argv.get(1).map_or(&[][..], |s| truncate(c_str(s), 128));
-    let mut msg = b"unknown subcommand '".to_vec();
-    msg.extend_from_slice(sub);
-    msg.extend_from_slice(b"'. Try ");
-    msg.extend_from_slice(&c_str(&argv[0]).to_ascii_uppercase());
-    msg.extend_from_slice(b" HELP.");
-    msg
+    let container = argv.first().map_or(&[][..], |c| c_str(c));
+    CommandError::UnknownSubcommand(sub.to_vec(), container.to_vec())
 }
 
 /// The wrong-arity error for a command (`addReplyErrorArity`).
-pub fn arity_error(c: &CommandSpec) -> String {
-    format!("wrong number of arguments for '{}' command", c.fullname())
+pub fn arity_error(c: &CommandSpec) -> CommandError {
+    CommandError::WrongArity(c.fullname())
 }
 
 /// Runs the request in the client's argv, after Redis's checks in
@@ -565,12 +563,12 @@ pub fn process_command(server: &mut Server, id: ClientId) {
             .commands
             .get(&argv[0])
             .is_some_and(CommandSpec::is_container);
-        let msg = if is_container {
+        let err = if is_container {
             unknown_subcommand_error(&argv)
         } else {
             unknown_command_error(&argv)
         };
-        reject(server, id, &msg);
+        reject(server, id, &err);
         give_back(server, id, argv);
         return;
     };
@@ -578,13 +576,13 @@ pub fn process_command(server: &mut Server, id: ClientId) {
     let argc = argv.len() as i64;
     let arity = i64::from(cmd.arity);
     if (arity > 0 && arity != argc) || argc < -arity {
-        reject(server, id, arity_error(cmd).as_bytes());
+        reject(server, id, &arity_error(cmd));
         give_back(server, id, argv);
         return;
     }
     // 5. Authentication.
     if server.auth_required() && !server.client(id).authenticated && cmd.flags & cmd::NO_AUTH == 0 {
-        reject(server, id, b"-NOAUTH Authentication required.");
+        reject(server, id, &CommandError::NoAuth);
         give_back(server, id, argv);
         return;
     }
@@ -608,8 +606,8 @@ fn give_back(server: &mut Server, id: ClientId, mut argv: Argv) {
 }
 
 /// Replies with an error before running the command (`rejectCommand`).
-fn reject(server: &mut Server, id: ClientId, msg: &[u8]) {
-    server.reply(id).error_bytes(msg);
+fn reject(server: &mut Server, id: ClientId, err: &CommandError) {
+    server.reply(id).error(err);
 }
 
 /// Closes a connection that sent `POST` or `Host:` (`securityWarningCommand`),
@@ -631,7 +629,7 @@ fn security_warning(server: &mut Server, id: ClientId) {
 pub fn get_keys(
     cmd: &CommandSpec,
     argv: &[Vec<u8>],
-) -> Result<Vec<(usize, &'static [&'static str])>, &'static str> {
+) -> Result<Vec<(usize, &'static [&'static str])>, CommandError> {
     let argc = argv.len() as i64;
     let mut keys = Vec::new();
     for spec in cmd.key_specs {
@@ -690,17 +688,17 @@ pub fn get_keys(
                     .get(idx as usize)
                     .and_then(|a| super::resp::string_to_i64(a))
                 else {
-                    return Err("Invalid arguments specified for command");
+                    return Err(CommandError::InvalidArguments);
                 };
                 if n < 0 {
-                    return Err("Invalid arguments specified for command");
+                    return Err(CommandError::InvalidArguments);
                 }
                 let start = first + i64::from(firstkey);
                 let step = i64::from(keystep.max(1));
                 // The key count must not reach past the arguments.
                 let last = start + (n - 1) * step;
                 if n > 0 && last >= argc {
-                    return Err("Invalid arguments specified for command");
+                    return Err(CommandError::InvalidArguments);
                 }
                 if n == 0 {
                     continue;
@@ -722,11 +720,11 @@ fn keys_in_range(
     step: i64,
     argc: i64,
     flags: &'static [&'static str],
-) -> Result<(), &'static str> {
+) -> Result<(), CommandError> {
     let mut i = first;
     while i <= last {
         if i >= argc || i < 0 {
-            return Err("Invalid arguments specified for command");
+            return Err(CommandError::InvalidArguments);
         }
         keys.push((i as usize, flags));
         i += step;
@@ -804,17 +802,20 @@ mod tests {
     #[test]
     fn unknown_command_errors_are_truncated_like_redis() {
         let long = "x".repeat(50);
-        let msg = unknown_command_error(&argv(&["foo", &long, &long, &long, &long]));
-        let text = String::from_utf8(msg).expect("ascii");
+        let err = unknown_command_error(&argv(&["foo", &long, &long, &long, &long]));
+        let text = String::from_utf8(err.text()).expect("ascii");
         // Each argument is cut to what is left of 128 bytes; the loop stops
         // once 128 are reached.
         let expected_args = format!("'{long}' '{long}' '{}' ", &long[..128 - 106]);
         assert_eq!(
             text,
-            format!("unknown command 'foo', with args beginning with: {expected_args}")
+            format!("ERR unknown command 'foo', with args beginning with: {expected_args}")
         );
-        let msg = unknown_command_error(&argv(&["PI\0G"]));
-        assert_eq!(msg, b"unknown command 'PI', with args beginning with: ");
+        let err = unknown_command_error(&argv(&["PI\0G"]));
+        assert_eq!(
+            err.text(),
+            b"ERR unknown command 'PI', with args beginning with: "
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! `requirepass` (or none). Full ACLs come with a later issue.
 
 use super::commands::{acl, arg, cmd, Arg, ArgType, CommandSpec, BASE};
+use super::errors::CommandError;
 use super::resp::{string_to_i64, Argv};
 use super::{flags, ClientId, Server, REDIS_VERSION};
 
@@ -148,7 +149,7 @@ pub static SELECT: CommandSpec = CommandSpec {
 fn ping_command(server: &mut Server, id: ClientId, argv: &Argv) {
     let r = server.reply(id);
     match argv.get(1) {
-        _ if argv.len() > 2 => r.error("wrong number of arguments for 'ping' command"),
+        _ if argv.len() > 2 => r.error(&CommandError::WrongArity("ping".into())),
         None => r.add(b"+PONG\r\n"),
         Some(msg) => r.bulk(msg),
     }
@@ -184,10 +185,6 @@ pub fn valid_client_name(name: &[u8]) -> bool {
     name.iter().all(|&b| (b'!'..=b'~').contains(&b))
 }
 
-/// Error for a bad client name.
-pub const BAD_CLIENT_NAME: &str =
-    "Client names cannot contain spaces, newlines or special characters.";
-
 /// Checks a user/password pair against the default user
 /// (`ACLAuthenticateUser`). With no `requirepass`, the default user has no
 /// password and any password is accepted for it.
@@ -196,20 +193,15 @@ fn check_password(server: &Server, user: &[u8], pass: &[u8]) -> bool {
         && (server.config.requirepass.is_empty() || server.config.requirepass.as_bytes() == pass)
 }
 
-const WRONGPASS: &str = "-WRONGPASS invalid username-password pair or user is disabled.";
-
 /// `AUTH [username] password`.
 fn auth_command(server: &mut Server, id: ClientId, argv: &Argv) {
     if argv.len() > 3 {
-        server.reply(id).error("syntax error");
+        server.reply(id).error(&CommandError::Syntax);
         return;
     }
     let (user, pass) = if argv.len() == 2 {
         if server.config.requirepass.is_empty() {
-            server.reply(id).error(
-                "AUTH <password> called without any password configured for the default user. \
-                 Are you sure your configuration is correct?",
-            );
+            server.reply(id).error(&CommandError::AuthWithoutPassword);
             return;
         }
         (&b"default"[..], &argv[1][..])
@@ -221,7 +213,7 @@ fn auth_command(server: &mut Server, id: ClientId, argv: &Argv) {
         c.authenticated = true;
         c.reply.ok();
     } else {
-        server.reply(id).error(WRONGPASS);
+        server.reply(id).error(&CommandError::WrongPass);
     }
 }
 
@@ -233,13 +225,11 @@ fn hello_command(server: &mut Server, id: ClientId, argv: &Argv) {
         let Some(v) = string_to_i64(v) else {
             server
                 .reply(id)
-                .error("Protocol version is not an integer or out of range");
+                .error(&CommandError::ProtoVersionNotInteger);
             return;
         };
         if !(2..=3).contains(&v) {
-            server
-                .reply(id)
-                .error("-NOPROTO unsupported protocol version");
+            server.reply(id).error(&CommandError::NoProto);
             return;
         }
         version = Some(v as u8);
@@ -256,34 +246,28 @@ fn hello_command(server: &mut Server, id: ClientId, argv: &Argv) {
         let opt = &argv[j];
         if opt.eq_ignore_ascii_case(b"AUTH") && more >= 2 {
             if !check_password(server, &argv[j + 1], &argv[j + 2]) {
-                server.reply(id).error(WRONGPASS);
+                server.reply(id).error(&CommandError::WrongPass);
                 return;
             }
             server.client(id).authenticated = true;
             j += 3;
         } else if opt.eq_ignore_ascii_case(b"SETNAME") && more >= 1 {
             if !valid_client_name(&argv[j + 1]) {
-                server.reply(id).error(BAD_CLIENT_NAME);
+                server.reply(id).error(&CommandError::BadClientName);
                 return;
             }
             name = Some(&argv[j + 1]);
             j += 2;
         } else {
-            let msg = format!(
-                "Syntax error in HELLO option '{}'",
-                String::from_utf8_lossy(opt)
-            );
-            server.reply(id).error(&msg);
+            server
+                .reply(id)
+                .error(&CommandError::HelloSyntax(opt.clone()));
             return;
         }
     }
 
     if !server.client(id).authenticated {
-        server.reply(id).error(
-            "-NOAUTH HELLO must be called with the client already authenticated, otherwise the \
-             HELLO AUTH <user> <pass> option can be used to authenticate the client and \
-             select the RESP protocol version at the same time",
-        );
+        server.reply(id).error(&CommandError::HelloNoAuth);
         return;
     }
 
@@ -317,20 +301,13 @@ fn hello_command(server: &mut Server, id: ClientId, argv: &Argv) {
 /// with its error when it fails.
 pub fn parse_int_or_reply(server: &mut Server, id: ClientId, arg: &[u8]) -> Option<i32> {
     let Some(v) = string_to_i64(arg) else {
-        server
-            .reply(id)
-            .error("value is not an integer or out of range");
+        server.reply(id).error(&CommandError::NotAnInteger);
         return None;
     };
     match i32::try_from(v) {
         Ok(v) => Some(v),
         Err(_) => {
-            let msg = format!(
-                "value is out of range, value must between {} and {}",
-                i32::MIN,
-                i32::MAX
-            );
-            server.reply(id).error(&msg);
+            server.reply(id).error(&CommandError::NotAnInt32);
             None
         }
     }
@@ -348,6 +325,6 @@ fn select_command(server: &mut Server, id: ClientId, argv: &Argv) {
             c.db = db;
             c.reply.ok();
         }
-        _ => server.reply(id).error("DB index is out of range"),
+        _ => server.reply(id).error(&CommandError::DbIndexOutOfRange),
     }
 }

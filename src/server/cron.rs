@@ -145,7 +145,22 @@ pub fn server_cron(el: &mut Loop, server: &mut Server, _id: TimerId) -> TimerAct
     }
 
     clients_cron(server);
+    if run_with_period(server, 5000) {
+        debug!(
+            "{} clients connected, {} commands processed",
+            server.clients.len(),
+            server.stats.numcommands
+        );
+    }
     TimerAction::Again(cron_period(server))
+}
+
+/// Whether a job that wants to run every `ms` milliseconds should run in
+/// this cron call (`run_with_period`): always when `ms` is at most one
+/// cron period, else once every `ms / period` calls.
+pub fn run_with_period(server: &Server, ms: u64) -> bool {
+    let period = cron_period(server).as_millis() as u64;
+    ms <= period || server.cronloops % (ms / period.max(1)) == 0
 }
 
 /// Milliseconds between cron runs: `1000 / hz`, with hz of at least 1.
@@ -251,4 +266,34 @@ pub fn prepare_for_shutdown(el: &mut Loop, server: &mut Server) {
     }
     warn!("ferrodis is now ready to exit, bye bye...");
     el.stop();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::config::Config;
+
+    #[test]
+    fn run_with_period_counts_cron_calls() {
+        let mut server = Server::new(Config::new(), None);
+        server.config.hz = 10; // 100 ms per call
+        let runs = |server: &mut Server, ms| {
+            (1..=100)
+                .filter(|&n| {
+                    server.cronloops = n;
+                    run_with_period(server, ms)
+                })
+                .count()
+        };
+        assert_eq!(runs(&mut server, 100), 100, "every call");
+        assert_eq!(
+            runs(&mut server, 50),
+            100,
+            "shorter than a period: every call"
+        );
+        assert_eq!(runs(&mut server, 1000), 10, "once a second");
+        assert_eq!(runs(&mut server, 5000), 2);
+        server.config.hz = 500; // 2 ms per call
+        assert_eq!(runs(&mut server, 10), 20);
+    }
 }

@@ -21,6 +21,7 @@
 //! | `command_cmd` | server.c `commandCommand` and its subcommands |
 //! | `connection` | PING, ECHO, QUIT, RESET, HELLO, AUTH, SELECT |
 //! | `config` | config.c |
+//! | `errors` | the error replies (shared objects of server.c and others) |
 //! | `logging` | server.c `serverLog` |
 //! | `util` | util.c `stringmatchlen` |
 //!
@@ -31,6 +32,7 @@ pub mod commands;
 pub mod config;
 pub mod connection;
 pub mod cron;
+pub mod errors;
 pub mod logging;
 pub mod networking;
 pub mod reply;

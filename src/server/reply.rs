@@ -20,6 +20,8 @@
 use std::collections::VecDeque;
 use std::io::{self, IoSlice, Write};
 
+use super::errors::CommandError;
+
 /// Initial size of the reply buffer and minimum size of a list block
 /// (`PROTO_REPLY_CHUNK_BYTES`).
 pub const PROTO_REPLY_CHUNK_BYTES: usize = 16 * 1024;
@@ -178,14 +180,16 @@ impl ReplyBuf {
         self.add(b"+OK\r\n");
     }
 
-    /// An error reply (`addReplyError`): `-ERR ` is prefixed unless the
-    /// message starts with an error code of its own marked by `-`. CR and LF
-    /// become spaces so that no text can break the protocol.
-    pub fn error(&mut self, msg: &str) {
-        self.error_bytes(msg.as_bytes());
+    /// An error reply (`addReplyError`) with Redis's text for `e`.
+    pub fn error(&mut self, e: &CommandError) {
+        self.add(b"-");
+        self.add_sanitized(&e.text());
+        self.add(b"\r\n");
     }
 
-    /// [`ReplyBuf::error`] for text that may not be UTF-8 (user input).
+    /// An error reply from free text (`addReplyErrorLength`): `-ERR ` is
+    /// prefixed unless the text starts with `-` and a code of its own. Used
+    /// for protocol errors; command errors go through [`ReplyBuf::error`].
     pub fn error_bytes(&mut self, msg: &[u8]) {
         let body = match msg.strip_prefix(b"-") {
             Some(coded) => {
@@ -197,16 +201,22 @@ impl ReplyBuf {
                 msg
             }
         };
-        if body.iter().any(|&b| b == b'\r' || b == b'\n') {
-            let clean: Vec<u8> = body
+        self.add_sanitized(body);
+        self.add(b"\r\n");
+    }
+
+    /// Appends error text with CR and LF turned into spaces, so that no text
+    /// can break the protocol (as `addReplyErrorFormat` does).
+    fn add_sanitized(&mut self, text: &[u8]) {
+        if text.iter().any(|&b| b == b'\r' || b == b'\n') {
+            let clean: Vec<u8> = text
                 .iter()
                 .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b })
                 .collect();
             self.add(&clean);
         } else {
-            self.add(body);
+            self.add(text);
         }
-        self.add(b"\r\n");
     }
 
     fn header(&mut self, prefix: u8, n: i64) {
@@ -385,8 +395,18 @@ mod tests {
         assert_eq!(bytes(|r| r.map_len(3)), b"*6\r\n");
         assert_eq!(bytes(|r| r.null()), b"$-1\r\n");
         assert_eq!(bytes(|r| r.double(1.5)), b"$3\r\n1.5\r\n");
-        assert_eq!(bytes(|r| r.error("bad\r\nthing")), b"-ERR bad  thing\r\n");
-        assert_eq!(bytes(|r| r.error("-WRONGTYPE x")), b"-WRONGTYPE x\r\n");
+        assert_eq!(
+            bytes(|r| r.error_bytes(b"bad\r\nthing")),
+            b"-ERR bad  thing\r\n"
+        );
+        assert_eq!(
+            bytes(|r| r.error_bytes(b"-WRONGTYPE x")),
+            b"-WRONGTYPE x\r\n"
+        );
+        assert_eq!(
+            bytes(|r| r.error(&CommandError::HelloSyntax(b"a\nb".to_vec()))),
+            b"-ERR Syntax error in HELLO option 'a b'\r\n"
+        );
         let resp3 = |f: fn(&mut ReplyBuf)| {
             bytes(|r| {
                 r.resp = 3;

@@ -1,0 +1,169 @@
+//! Reply errors: every error text a command can send, in one place.
+//!
+//! Mirrors: the shared error objects of `server.c` (`createSharedObjects`:
+//! `shared.syntaxerr`, `shared.noautherr`, ...) and the error strings
+//! scattered through `server.c`, `networking.c`, `acl.c`, `db.c` and
+//! `object.c`.
+//!
+//! Errors come in three tiers (see docs/ARCHITECTURE.md): this module is
+//! the first, errors that answer one command and leave the connection
+//! open. The text of each variant is Redis 7.0's byte for byte, code
+//! included (`ERR`, `NOAUTH`, `WRONGPASS`, ...), because clients match on
+//! it; the tests compare these strings with the real server's. Protocol
+//! errors, which close the connection, live with the parser in `resp.rs`.
+
+use std::fmt;
+
+/// An error reply (`addReplyError*` with Redis's text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommandError {
+    /// `shared.syntaxerr`.
+    Syntax,
+    /// `getLongLongFromObjectOrReply`.
+    NotAnInteger,
+    /// `getIntFromObjectOrReply` for a value outside `int`.
+    NotAnInt32,
+    /// `addReplyErrorArity`, with the command's full name.
+    WrongArity(String),
+    /// `commandCheckExistence`: the name and the argument preview, both
+    /// already cut to Redis's 128-byte limits.
+    UnknownCommand { name: Vec<u8>, args: Vec<u8> },
+    /// `commandCheckExistence` for a container: the subcommand (cut to 128
+    /// bytes) and the container's name.
+    UnknownSubcommand(Vec<u8>, Vec<u8>),
+    /// `shared.noautherr`.
+    NoAuth,
+    /// `addAuthErrReply`.
+    WrongPass,
+    /// AUTH with a password when the default user has none.
+    AuthWithoutPassword,
+    /// HELLO before authenticating.
+    HelloNoAuth,
+    /// HELLO with a version other than 2 or 3.
+    NoProto,
+    /// HELLO with a version that is not a number.
+    ProtoVersionNotInteger,
+    /// HELLO with an option it does not know, named as sent.
+    HelloSyntax(Vec<u8>),
+    /// `validateClientName`.
+    BadClientName,
+    /// SELECT out of range.
+    DbIndexOutOfRange,
+    /// COMMAND GETKEYS with an unknown command.
+    InvalidCommandSpecified,
+    /// COMMAND GETKEYS with a command that takes no keys.
+    NoKeyArguments,
+    /// COMMAND GETKEYS with the wrong number of arguments for the command.
+    InvalidNumberOfArguments,
+    /// COMMAND GETKEYS when the key positions cannot be found.
+    InvalidArguments,
+}
+
+impl CommandError {
+    /// The reply text without the leading `-` or the trailing CRLF.
+    pub fn text(&self) -> Vec<u8> {
+        match self {
+            CommandError::UnknownCommand { name, args } => {
+                let mut m = b"ERR unknown command '".to_vec();
+                m.extend_from_slice(name);
+                m.extend_from_slice(b"', with args beginning with: ");
+                m.extend_from_slice(args);
+                m
+            }
+            CommandError::UnknownSubcommand(sub, container) => {
+                let mut m = b"ERR unknown subcommand '".to_vec();
+                m.extend_from_slice(sub);
+                m.extend_from_slice(b"'. Try ");
+                m.extend_from_slice(&container.to_ascii_uppercase());
+                m.extend_from_slice(b" HELP.");
+                m
+            }
+            CommandError::HelloSyntax(opt) => {
+                let mut m = b"ERR Syntax error in HELLO option '".to_vec();
+                m.extend_from_slice(opt);
+                m.push(b'\'');
+                m
+            }
+            other => other.to_string().into_bytes(),
+        }
+    }
+}
+
+impl fmt::Display for CommandError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CommandError::Syntax => f.write_str("ERR syntax error"),
+            CommandError::NotAnInteger => {
+                f.write_str("ERR value is not an integer or out of range")
+            }
+            CommandError::NotAnInt32 => write!(
+                f,
+                "ERR value is out of range, value must between {} and {}",
+                i32::MIN,
+                i32::MAX
+            ),
+            CommandError::WrongArity(name) => {
+                write!(f, "ERR wrong number of arguments for '{name}' command")
+            }
+            CommandError::UnknownCommand { .. }
+            | CommandError::UnknownSubcommand(..)
+            | CommandError::HelloSyntax(_) => f.write_str(&String::from_utf8_lossy(&self.text())),
+            CommandError::NoAuth => f.write_str("NOAUTH Authentication required."),
+            CommandError::WrongPass => {
+                f.write_str("WRONGPASS invalid username-password pair or user is disabled.")
+            }
+            CommandError::AuthWithoutPassword => f.write_str(
+                "ERR AUTH <password> called without any password configured for the \
+                 default user. Are you sure your configuration is correct?",
+            ),
+            CommandError::HelloNoAuth => f.write_str(
+                "NOAUTH HELLO must be called with the client already authenticated, \
+                 otherwise the HELLO AUTH <user> <pass> option can be used to \
+                 authenticate the client and select the RESP protocol version at the \
+                 same time",
+            ),
+            CommandError::NoProto => f.write_str("NOPROTO unsupported protocol version"),
+            CommandError::ProtoVersionNotInteger => {
+                f.write_str("ERR Protocol version is not an integer or out of range")
+            }
+            CommandError::BadClientName => f.write_str(
+                "ERR Client names cannot contain spaces, newlines or special characters.",
+            ),
+            CommandError::DbIndexOutOfRange => f.write_str("ERR DB index is out of range"),
+            CommandError::InvalidCommandSpecified => f.write_str("ERR Invalid command specified"),
+            CommandError::NoKeyArguments => f.write_str("ERR The command has no key arguments"),
+            CommandError::InvalidNumberOfArguments => {
+                f.write_str("ERR Invalid number of arguments specified for command")
+            }
+            CommandError::InvalidArguments => {
+                f.write_str("ERR Invalid arguments specified for command")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_carry_their_codes() {
+        assert_eq!(CommandError::Syntax.text(), b"ERR syntax error");
+        assert_eq!(
+            CommandError::WrongArity("config|get".into()).text(),
+            b"ERR wrong number of arguments for 'config|get' command"
+        );
+        assert_eq!(
+            CommandError::UnknownSubcommand(b"foo".to_vec(), b"command".to_vec()).text(),
+            b"ERR unknown subcommand 'foo'. Try COMMAND HELP."
+        );
+        assert_eq!(
+            CommandError::NotAnInt32.text(),
+            b"ERR value is out of range, value must between -2147483648 and 2147483647"
+        );
+        assert!(CommandError::NoAuth.text().starts_with(b"NOAUTH "));
+        assert!(CommandError::HelloSyntax(b"\xff".to_vec())
+            .text()
+            .ends_with(b"'\xff'"));
+    }
+}
