@@ -198,6 +198,40 @@ fn redis_cli_works() {
     assert!(n > 0, "{count:?}");
 }
 
+// Piped redis-cli first reads COMMAND DOCS for its help and hints, then runs each line.
+#[test]
+fn redis_cli_reads_commands_from_a_pipe() {
+    let server = Server::start(&[]);
+    let port = server.port.to_string();
+    let mut child = Command::new("redis-cli")
+        .args(["-h", "127.0.0.1", "-p", &port])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn redis-cli");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"PING\nECHO \"two words\"\nSELECT 3\nNOSUCH x\n")
+        .expect("write to redis-cli");
+    let end = Instant::now() + DEADLINE;
+    while child.try_wait().expect("try_wait").is_none() {
+        if Instant::now() > end {
+            let _ = child.kill();
+            panic!("redis-cli did not finish");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().expect("output");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "PONG\ntwo words\nOK\nERR unknown command 'NOSUCH', with args beginning with: 'x' \n\n"
+    );
+}
+
 /// The requests-per-second figure redis-benchmark -q printed for `test`.
 fn benchmark_rps(stdout: &str, test: &str) -> f64 {
     let prefix = format!("{test}: ");
