@@ -240,8 +240,16 @@ fn commands_after_protocol_error_do_not_run() {
         b"ECHO before\r\n*x\r\nQUIT\r\nECHO after\r\n",
         b"$6\r\nbefore\r\n-ERR Protocol error: invalid multibulk length\r\n",
     );
+    // And a write after the bad request leaves no trace in the keyspace.
+    let mut s = server.connect();
+    assert_reply_then_close(
+        &mut s,
+        b"SET before 1\r\n*x\r\nSET after 2\r\n",
+        b"+OK\r\n-ERR Protocol error: invalid multibulk length\r\n",
+    );
     let mut t = server.connect();
-    assert_reply(&mut t, b"PING\r\n", b"+PONG\r\n");
+    assert_reply(&mut t, b"GET before\r\n", b"$1\r\n1\r\n");
+    assert_reply(&mut t, b"GET after\r\n", b"$-1\r\n");
 }
 
 /// Pins: over 64 KiB (PROTO_INLINE_MAX_SIZE) without `\n` is "too big inline request"; 64 KiB waits.

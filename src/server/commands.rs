@@ -385,6 +385,9 @@ impl CommandSpec {
 pub fn all_commands() -> Vec<&'static CommandSpec> {
     let mut v: Vec<&'static CommandSpec> = Vec::new();
     v.extend(super::connection::COMMANDS.iter());
+    v.extend(super::db::COMMANDS.iter());
+    v.extend(super::t_string::COMMANDS.iter());
+    v.extend(super::expire::COMMANDS.iter());
     v.push(&super::command_cmd::COMMAND);
     v
 }
@@ -592,6 +595,7 @@ pub fn process_command(server: &mut Server, id: ClientId) {
 
 /// Runs a command and counts it (`call`).
 pub fn call(server: &mut Server, id: ClientId, cmd: &'static CommandSpec, argv: &Argv) {
+    server.cmd_time_ms = super::mstime();
     server.client(id).last_cmd = cmd.name;
     (cmd.proc_)(server, id, argv);
     server.stats.numcommands += 1;

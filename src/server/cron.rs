@@ -23,17 +23,20 @@
 //! ```
 
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use log::{debug, info, warn};
 
+use super::expire::{active_expire_cycle, Cycle};
 use super::networking::{
     accept_from, close_listening_sockets, flush_all_clients, free_client_async,
     free_clients_in_async_free_queue, handle_clients_with_pending_reads,
     handle_clients_with_pending_writes, listen_to_port, Loop,
 };
 use super::resp::PROTO_MBULK_BIG_ARG;
-use super::{unix_time, ClientId, Server, CLIENTS_CRON_MIN_ITERATIONS, CONFIG_MIN_RESERVED_FDS};
+use super::{
+    lru_clock, unix_time, ClientId, Server, CLIENTS_CRON_MIN_ITERATIONS, CONFIG_MIN_RESERVED_FDS,
+};
 use super::{FERRODIS_VERSION, REDIS_VERSION};
 use crate::ae::{TimerAction, TimerId};
 
@@ -132,6 +135,7 @@ fn create_pid_file(server: &Server) {
 /// The periodic time event (`serverCron`).
 pub fn server_cron(el: &mut Loop, server: &mut Server, _id: TimerId) -> TimerAction {
     server.unixtime = unix_time();
+    server.lru_clock = lru_clock();
     server.cronloops += 1;
 
     // A signal asked for shutdown: finish here, where it is safe.
@@ -145,6 +149,7 @@ pub fn server_cron(el: &mut Loop, server: &mut Server, _id: TimerId) -> TimerAct
     }
 
     clients_cron(server);
+    databases_cron(server);
     if run_with_period(server, 5000) {
         debug!(
             "{} clients connected, {} commands processed",
@@ -161,6 +166,34 @@ pub fn server_cron(el: &mut Loop, server: &mut Server, _id: TimerId) -> TimerAct
 pub fn run_with_period(server: &Server, ms: u64) -> bool {
     let period = cron_period(server).as_millis() as u64;
     ms <= period || server.cronloops % (ms / period.max(1)) == 0
+}
+
+/// Background work on the keyspace (`databasesCron`): the slow active
+/// expiry cycle, then for up to 16 databases a shrink of sparse tables and
+/// 1 ms of incremental rehashing, then some lazy freeing.
+fn databases_cron(server: &mut Server) {
+    let period = cron_period(server);
+    active_expire_cycle(server, Cycle::Slow, period);
+    let ndbs = server.dbs.len();
+    for i in 0..ndbs.min(16) {
+        let d = &mut server.dbs[i];
+        d.dict.shrink_if_sparse();
+        d.expires.shrink_if_sparse();
+    }
+    for i in 0..ndbs.min(16) {
+        let deadline = Instant::now() + Duration::from_millis(1);
+        let d = &mut server.dbs[i];
+        if d.dict.is_rehashing() {
+            d.dict.rehash_until(deadline);
+            break;
+        }
+        if d.expires.is_rehashing() {
+            d.expires.rehash_until(deadline);
+            break;
+        }
+    }
+    let deadline = Instant::now() + Duration::from_millis(2);
+    while server.lazyfree_step(1024) && Instant::now() < deadline {}
 }
 
 /// Milliseconds between cron runs: `1000 / hz`, with hz of at least 1.
@@ -243,6 +276,9 @@ pub fn before_sleep(el: &mut Loop, server: &mut Server) {
     // 3. Replies to what step 2 read (usually none: most of those reads
     //    just confirm the socket is drained).
     handle_clients_with_pending_writes(server);
+    // The fast expiry cycle, when the slow one could not keep up.
+    let period = cron_period(server);
+    active_expire_cycle(server, Cycle::Fast, period);
     // 4. Clients marked for closing, after their last write attempt.
     free_clients_in_async_free_queue(el, server);
     // 5. Poll without blocking while work is pending that no edge will

@@ -57,6 +57,49 @@ pub enum CommandError {
     InvalidNumberOfArguments,
     /// COMMAND GETKEYS when the key positions cannot be found.
     InvalidArguments,
+    /// SCAN with a cursor that is not a number.
+    InvalidCursor,
+    /// RENAME of a missing key (`shared.nokeyerr`).
+    NoSuchKey,
+    /// MOVE/COPY onto itself (`shared.sameobjecterr`).
+    SameObject,
+    /// SWAPDB with a bad first index.
+    InvalidFirstDbIndex,
+    /// SWAPDB with a bad second index.
+    InvalidSecondDbIndex,
+    /// OBJECT FREQ without an LFU maxmemory policy.
+    LfuNotSelected,
+    /// An expire time that is not positive or overflows, with the command
+    /// name (`invalid expire time in '%s' command`).
+    InvalidExpireTime(String),
+    /// INCR and friends past the i64 range.
+    IncrOverflow,
+    /// DECRBY of i64::MIN.
+    DecrOverflow,
+    /// A value that is not a float (`shared.` "value is not a valid float").
+    NotAFloat,
+    /// INCRBYFLOAT whose result is not finite.
+    IncrNanOrInfinity,
+    /// SETRANGE / GETRANGE-style offsets below zero.
+    OffsetOutOfRange,
+    /// A string longer than `proto-max-bulk-len` would be made.
+    StringTooLong,
+    /// EXPIRE options that cannot go together.
+    ExpireNxXxGtLt,
+    /// EXPIRE with both GT and LT.
+    ExpireGtLt,
+    /// A command against a key of another type (`shared.wrongtypeerr`).
+    WrongType,
+    /// EXPIRE with an option it does not know.
+    UnsupportedOption(Vec<u8>),
+    /// LCS on a key that is not a string.
+    LcsNotStrings,
+    /// LCS with both LEN and IDX.
+    LcsLenAndIdx,
+    /// LCS whose table would exceed `proto-max-bulk-len`.
+    LcsTooMuchMemory,
+    /// LCS whose table could not be allocated.
+    LcsAllocFailed,
 }
 
 impl CommandError {
@@ -137,6 +180,55 @@ impl fmt::Display for CommandError {
             }
             CommandError::InvalidArguments => {
                 f.write_str("ERR Invalid arguments specified for command")
+            }
+            CommandError::InvalidCursor => f.write_str("ERR invalid cursor"),
+            CommandError::NoSuchKey => f.write_str("ERR no such key"),
+            CommandError::SameObject => {
+                f.write_str("ERR source and destination objects are the same")
+            }
+            CommandError::InvalidFirstDbIndex => f.write_str("ERR invalid first DB index"),
+            CommandError::InvalidSecondDbIndex => f.write_str("ERR invalid second DB index"),
+            CommandError::LfuNotSelected => f.write_str(
+                "ERR An LFU maxmemory policy is not selected, access frequency not tracked. \
+                 Please note that when switching between policies at runtime LRU and LFU \
+                 data will take some time to adjust.",
+            ),
+            CommandError::InvalidExpireTime(name) => {
+                write!(f, "ERR invalid expire time in '{name}' command")
+            }
+            CommandError::IncrOverflow => f.write_str("ERR increment or decrement would overflow"),
+            CommandError::DecrOverflow => f.write_str("ERR decrement would overflow"),
+            CommandError::NotAFloat => f.write_str("ERR value is not a valid float"),
+            CommandError::IncrNanOrInfinity => {
+                f.write_str("ERR increment would produce NaN or Infinity")
+            }
+            CommandError::OffsetOutOfRange => f.write_str("ERR offset is out of range"),
+            CommandError::StringTooLong => {
+                f.write_str("ERR string exceeds maximum allowed size (proto-max-bulk-len)")
+            }
+            CommandError::ExpireNxXxGtLt => {
+                f.write_str("ERR NX and XX, GT or LT options at the same time are not compatible")
+            }
+            CommandError::ExpireGtLt => {
+                f.write_str("ERR GT and LT options at the same time are not compatible")
+            }
+            CommandError::WrongType => {
+                f.write_str("WRONGTYPE Operation against a key holding the wrong kind of value")
+            }
+            CommandError::UnsupportedOption(opt) => {
+                write!(f, "ERR Unsupported option {}", String::from_utf8_lossy(opt))
+            }
+            CommandError::LcsNotStrings => {
+                f.write_str("ERR The specified keys must contain string values")
+            }
+            CommandError::LcsLenAndIdx => {
+                f.write_str("ERR If you want both the length and indexes, please just use IDX.")
+            }
+            CommandError::LcsTooMuchMemory => f.write_str(
+                "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len",
+            ),
+            CommandError::LcsAllocFailed => {
+                f.write_str("ERR Insufficient memory, failed allocating transient memory for LCS")
             }
         }
     }

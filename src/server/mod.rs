@@ -23,7 +23,13 @@
 //! | `config` | config.c |
 //! | `errors` | the error replies (shared objects of server.c and others) |
 //! | `logging` | server.c `serverLog` |
-//! | `util` | util.c `stringmatchlen` |
+//! | `util` | util.c `stringmatchlen`, a sampling PRNG |
+//! | `dict` | dict.c: the keyspace hash table |
+//! | `sds` | sds.c, for keys: inline short byte strings |
+//! | `db` | db.c: the databases, lookups, keyspace commands |
+//! | `object` | object.c: stored values, OBJECT |
+//! | `expire` | expire.c: EXPIRE family, the active expiry cycle |
+//! | `t_string` | t_string.c: string commands |
 //!
 //! Deviations from Redis: no unix socket, TLS, I/O threads or modules.
 
@@ -32,11 +38,17 @@ pub mod commands;
 pub mod config;
 pub mod connection;
 pub mod cron;
+pub mod db;
+pub mod dict;
 pub mod errors;
+pub mod expire;
 pub mod logging;
 pub mod networking;
+pub mod object;
 pub mod reply;
 pub mod resp;
+pub mod sds;
+pub mod t_string;
 pub mod util;
 
 use std::sync::atomic::AtomicBool;
@@ -163,6 +175,11 @@ pub struct Stats {
     pub net_input_bytes: u64,
     pub net_output_bytes: u64,
     pub unexpected_error_replies: u64,
+    pub keyspace_hits: u64,
+    pub keyspace_misses: u64,
+    pub expired_keys: u64,
+    /// Times the active expiry cycle stopped for its time budget.
+    pub expired_time_cap_reached: u64,
 }
 
 /// The whole server state (`struct redisServer`).
@@ -201,6 +218,33 @@ pub struct Server {
     pub clients_cron_cursor: usize,
     /// When the last "possible security attack" warning was logged.
     pub last_security_warning: u64,
+    /// The databases (`server.db`), `databases` of them.
+    pub dbs: Vec<db::Db>,
+    /// Unix time in ms at which the running command started: expiry
+    /// decisions within one command all use this instant.
+    pub cmd_time_ms: i64,
+    /// The LRU clock in seconds, refreshed by cron (`server.lruclock`).
+    pub lru_clock: u32,
+    /// Random numbers for sampling keys.
+    pub rng: util::Rng,
+    /// Keyspaces dropped by FLUSH ASYNC, freed a little per cron tick.
+    pub lazyfree: Vec<dict::Dict<object::Obj>>,
+    /// The expires dictionaries dropped with them.
+    pub lazyfree_expires: Vec<dict::Dict<i64>>,
+    /// State of the active expiry cycle (`activeExpireCycle`'s statics).
+    pub expire_cycle: expire::CycleState,
+}
+
+/// Milliseconds since the epoch (`mstime`).
+pub fn mstime() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// The LRU clock: unix seconds, wrapping (`getLRUClock`).
+pub fn lru_clock() -> u32 {
+    unix_time() as u32
 }
 
 /// Seconds since the epoch.
@@ -213,7 +257,8 @@ pub fn unix_time() -> u64 {
 impl Server {
     /// A server with the given configuration and nothing listening yet.
     pub fn new(config: Config, config_file: Option<std::path::PathBuf>) -> Server {
-        Server {
+        let databases = usize::try_from(config.databases).unwrap_or(16).max(1);
+        let mut server = Server {
             config,
             config_file,
             listeners: Vec::new(),
@@ -233,7 +278,17 @@ impl Server {
             pid: std::process::id(),
             clients_cron_cursor: 0,
             last_security_warning: 0,
-        }
+            dbs: Vec::new(),
+            cmd_time_ms: 0,
+            lru_clock: 0,
+            rng: util::Rng::from_entropy(),
+            lazyfree: Vec::new(),
+            lazyfree_expires: Vec::new(),
+            expire_cycle: expire::CycleState::default(),
+        };
+        server.dbs.resize_with(databases, db::Db::default);
+        server.lru_clock = lru_clock();
+        server
     }
 
     /// The output buffer of a client whose command is running. The calling

@@ -1,6 +1,7 @@
 //! Small helpers shared by commands.
 //!
-//! Mirrors: `util.c` (`stringmatchlen`).
+//! Mirrors: `util.c` (`stringmatchlen`) and the role of `mt19937-64.c` /
+//! `random()` (a fast non-cryptographic generator for sampling).
 
 /// Glob matching as Redis does it for KEYS, SCAN MATCH, CONFIG GET and
 /// COMMAND LIST (`stringmatchlen`): `*` any run, `?` one byte, `[abc]`,
@@ -113,6 +114,47 @@ fn match_class(pattern: &[u8], start: usize, c: u8, nocase: bool) -> Option<(boo
     // Skip the closing bracket if there is one.
     let next = if i < pattern.len() { i + 1 } else { i };
     Some((matched != negate, next))
+}
+
+/// A small fast pseudo-random generator (xorshift64*) for sampling keys:
+/// RANDOMKEY, the expiry cycle, SPOP and friends. Not for secrets.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed (any value; zero is replaced).
+    pub fn new(seed: u64) -> Rng {
+        Rng(if seed == 0 {
+            0x9e37_79b9_7f4a_7c15
+        } else {
+            seed
+        })
+    }
+
+    /// A generator seeded from the clock and the process id.
+    pub fn from_entropy() -> Rng {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        Rng::new(nanos ^ (u64::from(std::process::id()) << 32))
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// A number in `0..n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next_u64() % n as u64) as usize
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,530 @@
+//! Key expiry: the EXPIRE family of commands and the active expiry cycle.
+//!
+//! Mirrors: `expire.c` (`expireGenericCommand`, `ttlGenericCommand`,
+//! `persistCommand`, `activeExpireCycle`, `checkAlreadyExpired`,
+//! `parseExtendedExpireArgumentsOrReply`).
+//!
+//! Keys expire in two ways. Lazily: every lookup first deletes a key whose
+//! time has passed (db.rs). Actively: this cycle looks for expired keys
+//! nobody touches, so that they do not sit in memory for ever.
+//!
+//! ```text
+//!   server_cron (hz times a second)          before_sleep (every turn)
+//!     slow cycle: budget 25% of the period     fast cycle: budget 1 ms, at
+//!                                              most every 2 ms, only when the
+//!                                              last slow cycle ran out of time
+//!   for each database, round robin:
+//!     repeat:
+//!       sample 20 keys that have a TTL (walking `expires` with a SCAN
+//!       cursor that persists between calls, so every key gets its turn)
+//!       delete those whose time has passed
+//!     while more than 25% of the sample had expired
+//!     (checking the time budget every 16 samples)
+//! ```
+//!
+//! Deviations from Redis: no `active-expire-effort` knob; the stale
+//! threshold is the classic 25%.
+
+use std::time::{Duration, Instant};
+
+use super::commands::{
+    acl, arg, cmd, Arg, ArgType, BeginSearch, CommandSpec, FindKeys, KeySpec, BASE,
+};
+use super::errors::CommandError;
+use super::resp::{string_to_i64, Argv};
+use super::{mstime, ClientId, Server};
+
+/// Keys sampled per loop of the cycle (`ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP`).
+const KEYS_PER_LOOP: usize = 20;
+/// Percentage of the cron period a slow cycle may use
+/// (`ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC`).
+const SLOW_TIME_PERC: u64 = 25;
+/// Budget of a fast cycle (`ACTIVE_EXPIRE_CYCLE_FAST_DURATION`).
+const FAST_DURATION: Duration = Duration::from_micros(1000);
+/// Keep sampling a database while more than this share of the sample had
+/// expired.
+const ACCEPTABLE_STALE_PERC: usize = 25;
+/// Databases visited per cycle (`CRON_DBS_PER_CALL`).
+const DBS_PER_CALL: usize = 16;
+
+/// Which cycle runs (`ACTIVE_EXPIRE_CYCLE_SLOW` / `_FAST`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cycle {
+    Slow,
+    Fast,
+}
+
+/// What the cycle remembers between calls.
+#[derive(Debug)]
+pub struct CycleState {
+    /// Whether active expiry runs (DEBUG SET-ACTIVE-EXPIRE).
+    pub enabled: bool,
+    /// The database the next cycle starts with.
+    current_db: usize,
+    /// Whether the last cycle stopped for lack of time.
+    timelimit_exit: bool,
+    /// When the last fast cycle started.
+    last_fast: Option<Instant>,
+    /// Duration of the last slow cycle, for INFO and tests.
+    pub last_duration: Duration,
+    /// Longest cycle seen.
+    pub max_duration: Duration,
+}
+
+impl Default for CycleState {
+    fn default() -> Self {
+        CycleState {
+            enabled: true,
+            current_db: 0,
+            timelimit_exit: false,
+            last_fast: None,
+            last_duration: Duration::ZERO,
+            max_duration: Duration::ZERO,
+        }
+    }
+}
+
+/// One run of the active expiry cycle (`activeExpireCycle`).
+pub fn active_expire_cycle(server: &mut Server, cycle: Cycle, cron_period: Duration) {
+    let start = Instant::now();
+    let state = &mut server.expire_cycle;
+    if !state.enabled {
+        return;
+    }
+    let budget = match cycle {
+        Cycle::Fast => {
+            // Only when the slow cycle could not keep up, and not too often.
+            if !state.timelimit_exit {
+                return;
+            }
+            if state
+                .last_fast
+                .is_some_and(|last| start.duration_since(last) < FAST_DURATION * 2)
+            {
+                return;
+            }
+            state.last_fast = Some(start);
+            FAST_DURATION
+        }
+        Cycle::Slow => cron_period * SLOW_TIME_PERC as u32 / 100,
+    };
+    let ndbs = server.dbs.len();
+    // After a cycle that ran out of time, visit every database.
+    let dbs = if state.timelimit_exit {
+        ndbs
+    } else {
+        DBS_PER_CALL.min(ndbs)
+    };
+    state.timelimit_exit = false;
+    let mut iteration = 0usize;
+    'dbs: for _ in 0..dbs {
+        let db = server.expire_cycle.current_db % ndbs;
+        server.expire_cycle.current_db = db + 1;
+        loop {
+            if server.dbs[db].expires.is_empty() {
+                break;
+            }
+            let (sampled, expired) = expire_sample(server, db);
+            iteration += 1;
+            if iteration % 16 == 0 && start.elapsed() > budget {
+                server.expire_cycle.timelimit_exit = true;
+                server.stats.expired_time_cap_reached += 1;
+                break 'dbs;
+            }
+            if sampled == 0 || expired * 100 <= sampled * ACCEPTABLE_STALE_PERC {
+                break;
+            }
+        }
+    }
+    let elapsed = start.elapsed();
+    let state = &mut server.expire_cycle;
+    if cycle == Cycle::Slow {
+        state.last_duration = elapsed;
+    }
+    state.max_duration = state.max_duration.max(elapsed);
+}
+
+/// Samples up to 20 keys of `db` that have a TTL, continuing the
+/// database's scan of `expires`, and deletes the expired ones. Returns
+/// (sampled, expired).
+fn expire_sample(server: &mut Server, db: usize) -> (usize, usize) {
+    let now = mstime();
+    let d = &mut server.dbs[db];
+    let mut sample: Vec<(Vec<u8>, i64)> = Vec::with_capacity(KEYS_PER_LOOP);
+    let mut cursor = d.expires_cursor;
+    // Empty buckets count too, so a sparse table cannot stall the loop.
+    let mut buckets = 0;
+    loop {
+        cursor = d.expires.scan(cursor, |k, &when| {
+            sample.push((k.as_bytes().to_vec(), when));
+        });
+        buckets += 1;
+        if cursor == 0 || sample.len() >= KEYS_PER_LOOP || buckets >= KEYS_PER_LOOP * 20 {
+            break;
+        }
+    }
+    d.expires_cursor = cursor;
+    let mut expired = 0;
+    let mut ttl_sum: i64 = 0;
+    let mut ttl_count: i64 = 0;
+    for (key, when) in &sample {
+        if now > *when {
+            d.delete(key);
+            expired += 1;
+        } else {
+            ttl_sum = ttl_sum.saturating_add(when - now);
+            ttl_count += 1;
+        }
+    }
+    // A running average of the TTLs seen, for INFO keyspace (avg_ttl).
+    if ttl_count > 0 {
+        let avg = ttl_sum / ttl_count;
+        d.avg_ttl = if d.avg_ttl == 0 {
+            avg
+        } else {
+            (d.avg_ttl / 50) * 49 + avg / 50
+        };
+    }
+    server.stats.expired_keys += expired as u64;
+    (sample.len(), expired)
+}
+
+const KEY: &[KeySpec] = &[KeySpec {
+    flags: &["RW", "update"],
+    begin: BeginSearch::Index(1),
+    find: FindKeys::Range {
+        lastkey: 0,
+        keystep: 1,
+        limit: 0,
+    },
+}];
+const KEY_RO: &[KeySpec] = &[KeySpec {
+    flags: &["RO", "access"],
+    begin: BeginSearch::Index(1),
+    find: FindKeys::Range {
+        lastkey: 0,
+        keystep: 1,
+        limit: 0,
+    },
+}];
+const CONDITION: Arg = Arg::new(
+    "condition",
+    ArgType::OneOf(&[
+        Arg::new("nx", ArgType::PureToken).token("NX"),
+        Arg::new("xx", ArgType::PureToken).token("XX"),
+        Arg::new("gt", ArgType::PureToken).token("GT"),
+        Arg::new("lt", ArgType::PureToken).token("LT"),
+    ]),
+)
+.since("7.0.0")
+.flags(arg::OPTIONAL);
+
+/// Every command of this module, for the command table.
+pub static COMMANDS: [&CommandSpec; 9] = [
+    &EXPIRE,
+    &PEXPIRE,
+    &EXPIREAT,
+    &PEXPIREAT,
+    &TTL,
+    &PTTL,
+    &EXPIRETIME,
+    &PEXPIRETIME,
+    &PERSIST,
+];
+
+macro_rules! expire_spec {
+    ($name:literal, $proc:ident, $summary:literal, $since:literal, $arg:literal, $kind:expr) => {
+        CommandSpec {
+            name: $name,
+            proc_: $proc,
+            arity: -3,
+            flags: cmd::WRITE | cmd::FAST,
+            acl: acl::KEYSPACE,
+            key_specs: KEY,
+            summary: $summary,
+            since: $since,
+            group: "generic",
+            complexity: "O(1)",
+            args: &[
+                Arg::new("key", ArgType::Key(0)),
+                Arg::new($arg, $kind),
+                CONDITION,
+            ],
+            ..BASE
+        }
+    };
+}
+
+macro_rules! ttl_spec {
+    ($name:literal, $proc:ident, $summary:literal, $since:literal) => {
+        CommandSpec {
+            name: $name,
+            proc_: $proc,
+            arity: 2,
+            flags: cmd::READONLY | cmd::FAST,
+            acl: acl::KEYSPACE,
+            key_specs: KEY_RO,
+            summary: $summary,
+            since: $since,
+            group: "generic",
+            complexity: "O(1)",
+            args: &[Arg::new("key", ArgType::Key(0))],
+            ..BASE
+        }
+    };
+}
+
+pub static EXPIRE: CommandSpec = expire_spec!(
+    "expire",
+    expire_command,
+    "Set a key's time to live in seconds",
+    "1.0.0",
+    "seconds",
+    ArgType::Integer
+);
+pub static PEXPIRE: CommandSpec = expire_spec!(
+    "pexpire",
+    pexpire_command,
+    "Set a key's time to live in milliseconds",
+    "2.6.0",
+    "milliseconds",
+    ArgType::Integer
+);
+pub static EXPIREAT: CommandSpec = expire_spec!(
+    "expireat",
+    expireat_command,
+    "Set a key's expiry as a unix time in seconds",
+    "1.2.0",
+    "unix-time-seconds",
+    ArgType::UnixTime
+);
+pub static PEXPIREAT: CommandSpec = expire_spec!(
+    "pexpireat",
+    pexpireat_command,
+    "Set a key's expiry as a unix time in milliseconds",
+    "2.6.0",
+    "unix-time-milliseconds",
+    ArgType::UnixTime
+);
+pub static TTL: CommandSpec = ttl_spec!(
+    "ttl",
+    ttl_command,
+    "Remaining time to live of a key, in seconds",
+    "1.0.0"
+);
+pub static PTTL: CommandSpec = ttl_spec!(
+    "pttl",
+    pttl_command,
+    "Remaining time to live of a key, in milliseconds",
+    "2.6.0"
+);
+pub static EXPIRETIME: CommandSpec = ttl_spec!(
+    "expiretime",
+    expiretime_command,
+    "Expiry of a key as a unix time in seconds",
+    "7.0.0"
+);
+pub static PEXPIRETIME: CommandSpec = ttl_spec!(
+    "pexpiretime",
+    pexpiretime_command,
+    "Expiry of a key as a unix time in milliseconds",
+    "7.0.0"
+);
+pub static PERSIST: CommandSpec = CommandSpec {
+    name: "persist",
+    proc_: persist_command,
+    arity: 2,
+    flags: cmd::WRITE | cmd::FAST,
+    acl: acl::KEYSPACE,
+    key_specs: KEY,
+    summary: "Remove a key's expiry",
+    since: "2.2.0",
+    group: "generic",
+    complexity: "O(1)",
+    args: &[Arg::new("key", ArgType::Key(0))],
+    ..BASE
+};
+
+/// EXPIRE condition flags.
+const NX: u8 = 1;
+const XX: u8 = 2;
+const GT: u8 = 4;
+const LT: u8 = 8;
+
+/// The NX/XX/GT/LT options after the time
+/// (`parseExtendedExpireArgumentsOrReply`).
+fn parse_conditions(args: &[Vec<u8>]) -> Result<u8, CommandError> {
+    let mut flags = 0;
+    for a in args {
+        flags |= match a.to_ascii_uppercase().as_slice() {
+            b"NX" => NX,
+            b"XX" => XX,
+            b"GT" => GT,
+            b"LT" => LT,
+            _ => return Err(CommandError::UnsupportedOption(a.clone())),
+        };
+    }
+    if flags & NX != 0 && flags & (XX | GT | LT) != 0 {
+        return Err(CommandError::ExpireNxXxGtLt);
+    }
+    if flags & GT != 0 && flags & LT != 0 {
+        return Err(CommandError::ExpireGtLt);
+    }
+    Ok(flags)
+}
+
+/// Turns a time argument into unix ms (`expireGenericCommand`'s
+/// conversion): `base` is now for relative commands, 0 for absolute ones.
+pub fn expire_time_ms(
+    arg: &[u8],
+    seconds: bool,
+    base: i64,
+    name: &str,
+) -> Result<i64, CommandError> {
+    let when = string_to_i64(arg).ok_or(CommandError::NotAnInteger)?;
+    let invalid = || CommandError::InvalidExpireTime(name.to_string());
+    let when = if seconds {
+        when.checked_mul(1000).ok_or_else(invalid)?
+    } else {
+        when
+    };
+    when.checked_add(base).ok_or_else(invalid)
+}
+
+/// The EXPIRE family (`expireGenericCommand`).
+fn expire_generic(server: &mut Server, id: ClientId, argv: &Argv, seconds: bool, relative: bool) {
+    let name = server.client(id).last_cmd;
+    let flags = match parse_conditions(&argv[3..]) {
+        Ok(f) => f,
+        Err(e) => return server.reply(id).error(&e),
+    };
+    let base = if relative { server.cmd_time_ms } else { 0 };
+    let when = match expire_time_ms(&argv[2], seconds, base, name) {
+        Ok(w) => w,
+        Err(e) => return server.reply(id).error(&e),
+    };
+    let db = server.client_db(id);
+    let key = &argv[1];
+    if server.lookup_write(db, key).is_none() {
+        return server.reply(id).integer(0);
+    }
+    let current = server.dbs[db].expire_of(key);
+    let refused = (flags & NX != 0 && current.is_some())
+        || (flags & XX != 0 && current.is_none())
+        || (flags & GT != 0 && current.is_none_or(|c| when <= c))
+        || (flags & LT != 0 && current.is_some_and(|c| when >= c));
+    if refused {
+        return server.reply(id).integer(0);
+    }
+    if when <= server.cmd_time_ms {
+        // Already in the past: the key goes now (`checkAlreadyExpired`).
+        server.dbs[db].delete(key);
+    } else {
+        server.dbs[db].set_expire(key, when);
+    }
+    server.reply(id).integer(1);
+}
+
+fn expire_command(server: &mut Server, id: ClientId, argv: &Argv) {
+    expire_generic(server, id, argv, true, true);
+}
+
+fn pexpire_command(server: &mut Server, id: ClientId, argv: &Argv) {
+    expire_generic(server, id, argv, false, true);
+}
+
+fn expireat_command(server: &mut Server, id: ClientId, argv: &Argv) {
+    expire_generic(server, id, argv, true, false);
+}
+
+fn pexpireat_command(server: &mut Server, id: ClientId, argv: &Argv) {
+    expire_generic(server, id, argv, false, false);
+}
+
+/// TTL and friends (`ttlGenericCommand`): -2 for a missing key, -1 for a
+/// key without expiry.
+fn ttl_generic(server: &mut Server, id: ClientId, argv: &Argv, ms: bool, absolute: bool) {
+    let db = server.client_db(id);
+    let key = &argv[1];
+    if server.lookup_read(db, key).is_none() {
+        return server.reply(id).integer(-2);
+    }
+    let Some(expire) = server.dbs[db].expire_of(key) else {
+        return server.reply(id).integer(-1);
+    };
+    let ttl = if absolute {
+        expire
+    } else {
+        (expire - server.cmd_time_ms).max(0)
+    };
+    let out = if ms { ttl } else { (ttl + 500) / 1000 };
+    server.reply(id).integer(out);
+}
+
+fn ttl_command(server: &mut Server, id: ClientId, argv: &Argv) {
+    ttl_generic(server, id, argv, false, false);
+}
+
+fn pttl_command(server: &mut Server, id: ClientId, argv: &Argv) {
+    ttl_generic(server, id, argv, true, false);
+}
+
+fn expiretime_command(server: &mut Server, id: ClientId, argv: &Argv) {
+    ttl_generic(server, id, argv, false, true);
+}
+
+fn pexpiretime_command(server: &mut Server, id: ClientId, argv: &Argv) {
+    ttl_generic(server, id, argv, true, true);
+}
+
+/// `PERSIST key`.
+fn persist_command(server: &mut Server, id: ClientId, argv: &Argv) {
+    let db = server.client_db(id);
+    if server.lookup_write(db, &argv[1]).is_none() {
+        return server.reply(id).integer(0);
+    }
+    let removed = server.dbs[db].remove_expire(&argv[1]);
+    server.reply(id).integer(i64::from(removed));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn condition_flags() {
+        let args = |v: &[&str]| v.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>();
+        assert_eq!(parse_conditions(&args(&["nx"])), Ok(NX));
+        assert_eq!(parse_conditions(&args(&["GT", "xx"])), Ok(GT | XX));
+        assert_eq!(
+            parse_conditions(&args(&["NX", "XX"])),
+            Err(CommandError::ExpireNxXxGtLt)
+        );
+        assert_eq!(
+            parse_conditions(&args(&["GT", "LT"])),
+            Err(CommandError::ExpireGtLt)
+        );
+        assert!(matches!(
+            parse_conditions(&args(&["FOO"])),
+            Err(CommandError::UnsupportedOption(_))
+        ));
+    }
+
+    #[test]
+    fn expire_times_overflow_into_errors() {
+        assert_eq!(expire_time_ms(b"10", true, 5, "expire"), Ok(10_005));
+        assert_eq!(expire_time_ms(b"-10", false, 0, "pexpireat"), Ok(-10));
+        assert_eq!(
+            expire_time_ms(b"9223372036854775807", true, 0, "expire"),
+            Err(CommandError::InvalidExpireTime("expire".into()))
+        );
+        assert_eq!(
+            expire_time_ms(b"9223372036854775807", false, 1, "pexpire"),
+            Err(CommandError::InvalidExpireTime("pexpire".into()))
+        );
+        assert_eq!(
+            expire_time_ms(b"x", false, 0, "pexpire"),
+            Err(CommandError::NotAnInteger)
+        );
+    }
+}
