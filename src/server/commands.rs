@@ -580,12 +580,14 @@ pub fn process_command(server: &mut Server, id: ClientId) {
     let arity = i64::from(cmd.arity);
     if (arity > 0 && arity != argc) || argc < -arity {
         reject(server, id, &arity_error(cmd));
+        stats_of(server, cmd).rejected_calls += 1;
         give_back(server, id, argv);
         return;
     }
     // 5. Authentication.
     if server.auth_required() && !server.client(id).authenticated && cmd.flags & cmd::NO_AUTH == 0 {
         reject(server, id, &CommandError::NoAuth);
+        stats_of(server, cmd).rejected_calls += 1;
         give_back(server, id, argv);
         return;
     }
@@ -593,11 +595,58 @@ pub fn process_command(server: &mut Server, id: ClientId) {
     give_back(server, id, argv);
 }
 
-/// Runs a command and counts it (`call`).
+/// Per-command counters for INFO commandstats (`redisCommand`'s
+/// `calls`, `microseconds`, `rejected_calls`, `failed_calls`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CommandStats {
+    pub calls: u64,
+    pub usec: u64,
+    pub rejected_calls: u64,
+    pub failed_calls: u64,
+}
+
+/// The counters of `cmd`, created on first use. Keyed by the address of
+/// the static spec, which is unique and costs nothing to hash-compare.
+fn stats_of<'a>(server: &'a mut Server, cmd: &'static CommandSpec) -> &'a mut CommandStats {
+    &mut server
+        .command_stats
+        .entry(cmd as *const CommandSpec as usize)
+        .or_insert((cmd, CommandStats::default()))
+        .1
+}
+
+/// Moves the error codes a client's replies collected into the server's
+/// error stats; returns how many there were.
+pub fn collect_error_stats(server: &mut Server, id: ClientId) -> usize {
+    let Some(c) = server.clients.get_mut(id.0) else {
+        return 0;
+    };
+    if c.reply.error_codes.is_empty() {
+        return 0;
+    }
+    let codes = std::mem::take(&mut c.reply.error_codes);
+    let n = codes.len();
+    for code in codes {
+        *server.error_stats.entry(code).or_insert(0) += 1;
+    }
+    server.stats.total_error_replies += n as u64;
+    n
+}
+
+/// Runs a command and counts it (`call`): calls, time, and whether it
+/// replied with an error.
 pub fn call(server: &mut Server, id: ClientId, cmd: &'static CommandSpec, argv: &Argv) {
-    server.cmd_time_ms = super::mstime();
+    let start = std::time::Instant::now();
     server.client(id).last_cmd = cmd.name;
     (cmd.proc_)(server, id, argv);
+    let usec = start.elapsed().as_micros() as u64;
+    let failed = collect_error_stats(server, id) > 0;
+    let stats = stats_of(server, cmd);
+    stats.calls += 1;
+    stats.usec += usec;
+    if failed {
+        stats.failed_calls += 1;
+    }
     server.stats.numcommands += 1;
 }
 
@@ -612,6 +661,7 @@ fn give_back(server: &mut Server, id: ClientId, mut argv: Argv) {
 /// Replies with an error before running the command (`rejectCommand`).
 fn reject(server: &mut Server, id: ClientId, err: &CommandError) {
     server.reply(id).error(err);
+    collect_error_stats(server, id);
 }
 
 /// Closes a connection that sent `POST` or `Host:` (`securityWarningCommand`),

@@ -175,6 +175,7 @@ pub struct Stats {
     pub net_input_bytes: u64,
     pub net_output_bytes: u64,
     pub unexpected_error_replies: u64,
+    pub total_error_replies: u64,
     pub keyspace_hits: u64,
     pub keyspace_misses: u64,
     pub expired_keys: u64,
@@ -233,6 +234,14 @@ pub struct Server {
     pub lazyfree_expires: Vec<dict::Dict<i64>>,
     /// State of the active expiry cycle (`activeExpireCycle`'s statics).
     pub expire_cycle: expire::CycleState,
+    /// INFO commandstats, by command (see `commands::call`).
+    pub command_stats: std::collections::HashMap<
+        usize,
+        (&'static commands::CommandSpec, commands::CommandStats),
+        util::IntHashBuilder,
+    >,
+    /// INFO errorstats: error replies by code (`server.errors`).
+    pub error_stats: std::collections::HashMap<String, u64>,
 }
 
 /// Milliseconds since the epoch (`mstime`).
@@ -285,6 +294,8 @@ impl Server {
             lazyfree: Vec::new(),
             lazyfree_expires: Vec::new(),
             expire_cycle: expire::CycleState::default(),
+            command_stats: std::collections::HashMap::default(),
+            error_stats: std::collections::HashMap::new(),
         };
         server.dbs.resize_with(databases, db::Db::default);
         server.lru_clock = lru_clock();

@@ -327,6 +327,9 @@ pub fn read_query_from_client(server: &mut Server, id: ClientId) {
 /// Parses and runs every complete request in the query buffer
 /// (`processInputBuffer`).
 pub fn process_input_buffer(server: &mut Server, id: ClientId) {
+    // One clock reading for the batch: the commands of one read are
+    // microseconds apart, and expiry decisions within a batch agree.
+    server.cmd_time_ms = super::mstime();
     let max_bulk_len = server.config.proto_max_bulk_len;
     let auth_required = server.auth_required();
     loop {
@@ -360,6 +363,8 @@ pub fn process_input_buffer(server: &mut Server, id: ClientId) {
     if let Some(c) = server.clients.get_mut(id.0) {
         c.querybuf.compact();
     }
+    // Protocol errors count in the error stats like any error reply.
+    super::commands::collect_error_stats(server, id);
     prepare_client_to_write(server, id);
 }
 

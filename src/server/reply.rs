@@ -39,6 +39,9 @@ pub struct ReplyBuf {
     list_bytes: usize,
     /// RESP version the encoders use (`c->resp`).
     pub resp: u8,
+    /// Codes of the error replies added since the server last collected
+    /// them (for INFO errorstats and the failed_calls of commandstats).
+    pub error_codes: Vec<String>,
 }
 
 impl Default for ReplyBuf {
@@ -49,6 +52,7 @@ impl Default for ReplyBuf {
             list: VecDeque::new(),
             list_bytes: 0,
             resp: 2,
+            error_codes: Vec::new(),
         }
     }
 }
@@ -182,9 +186,21 @@ impl ReplyBuf {
 
     /// An error reply (`addReplyError`) with Redis's text for `e`.
     pub fn error(&mut self, e: &CommandError) {
+        let text = e.text();
         self.add(b"-");
-        self.add_sanitized(&e.text());
+        self.add_sanitized(&text);
         self.add(b"\r\n");
+        self.note_error(&text);
+    }
+
+    /// Records the code of an error reply: the text before the first space
+    /// within 32 bytes, or `ERR` (`afterErrorReply`).
+    fn note_error(&mut self, text: &[u8]) {
+        let code = match memchr::memchr(b' ', &text[..text.len().min(32)]) {
+            Some(space) => String::from_utf8_lossy(&text[..space]).into_owned(),
+            None => "ERR".to_string(),
+        };
+        self.error_codes.push(code);
     }
 
     /// An error reply from free text (`addReplyErrorLength`): `-ERR ` is
@@ -203,6 +219,11 @@ impl ReplyBuf {
         };
         self.add_sanitized(body);
         self.add(b"\r\n");
+        if msg.starts_with(b"-") {
+            self.note_error(body);
+        } else {
+            self.error_codes.push("ERR".to_string());
+        }
     }
 
     /// Appends error text with CR and LF turned into spaces, so that no text

@@ -116,6 +116,28 @@ fn match_class(pattern: &[u8], start: usize, c: u8, nocase: bool) -> Option<(boo
     Some((matched != negate, next))
 }
 
+/// A hasher for keys that are already well spread integers, such as the
+/// addresses of static command specs: one multiply, no SipHash.
+#[derive(Default, Clone, Copy)]
+pub struct IntHasher(u64);
+
+impl std::hash::Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// Builds [`IntHasher`]s for a `HashMap`.
+pub type IntHashBuilder = std::hash::BuildHasherDefault<IntHasher>;
+
 /// A small fast pseudo-random generator (xorshift64*) for sampling keys:
 /// RANDOMKEY, the expiry cycle, SPOP and friends. Not for secrets.
 #[derive(Clone, Debug)]
