@@ -93,9 +93,16 @@ impl<V> Table<V> {
         }
     }
 
+    /// A table of `size` empty buckets. The bucket array comes from a
+    /// zeroed allocation, which the allocator serves with fresh zero pages
+    /// (calloc/mmap) instead of writing every bucket: growing to 8M buckets
+    /// would otherwise write 64 MB in one go, a stall of many milliseconds.
     fn with_size(size: usize) -> Table<V> {
-        let mut buckets = Vec::with_capacity(size);
-        buckets.resize_with(size, || None);
+        let zeroed: Box<[std::mem::MaybeUninit<Link<V>>]> = Box::new_zeroed_slice(size);
+        // SAFETY: `Link<V>` is `Option<Box<Entry<V>>>`, for which Rust
+        // guarantees that `None` is the all-zero bit pattern (the null
+        // pointer optimisation), so every zeroed element is a valid `None`.
+        let buckets = unsafe { zeroed.assume_init() }.into_vec();
         Table { buckets, used: 0 }
     }
 
@@ -410,6 +417,15 @@ impl<V> Dict<V> {
         }
         if self.tables[0].used == 0 {
             // Done: the new table takes the old one's place.
+            let mut old = std::mem::replace(&mut self.tables[0], Table::empty());
+            // Every bucket of the old table is `None`, so there is nothing to
+            // drop: skip the walk over millions of elements that dropping the
+            // vector would make, and only give the memory back.
+            // SAFETY: shortening a vector without dropping its elements is
+            // always memory-safe; here it also leaks nothing, since `used`
+            // is 0 and so every element is `None`.
+            unsafe { old.buckets.set_len(0) };
+            drop(old);
             self.tables[0] = std::mem::replace(&mut self.tables[1], Table::empty());
             self.rehash_idx = None;
             return false;
