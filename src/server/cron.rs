@@ -165,7 +165,7 @@ pub fn server_cron(el: &mut Loop, server: &mut Server, _id: TimerId) -> TimerAct
 /// cron period, else once every `ms / period` calls.
 pub fn run_with_period(server: &Server, ms: u64) -> bool {
     let period = cron_period(server).as_millis() as u64;
-    ms <= period || server.cronloops % (ms / period.max(1)) == 0
+    ms <= period || server.cronloops.is_multiple_of(ms / period.max(1))
 }
 
 /// Background work on the keyspace (`databasesCron`): the slow active

@@ -695,7 +695,7 @@ mod tests {
         // where SCAN visits about COUNT): past 1,024 keys the table doubles.
         let mut next = 1000;
         let seen = full_scan(&mut d, |d, calls| {
-            if calls % 2 == 0 {
+            if calls.is_multiple_of(2) {
                 d.insert(&key(next), next);
                 next += 1;
             }

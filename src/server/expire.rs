@@ -126,7 +126,7 @@ pub fn active_expire_cycle(server: &mut Server, cycle: Cycle, cron_period: Durat
             }
             let (sampled, expired) = expire_sample(server, db);
             iteration += 1;
-            if iteration % 16 == 0 && start.elapsed() > budget {
+            if iteration.is_multiple_of(16) && start.elapsed() > budget {
                 server.expire_cycle.timelimit_exit = true;
                 server.stats.expired_time_cap_reached += 1;
                 break 'dbs;

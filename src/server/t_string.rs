@@ -945,7 +945,7 @@ fn mget_command(server: &mut Server, id: ClientId, argv: &Argv) {
 
 /// `MSET` and `MSETNX` (`msetGenericCommand`).
 fn mset_generic(server: &mut Server, id: ClientId, argv: &Argv, nx: bool) {
-    if argv.len() % 2 == 0 {
+    if argv.len().is_multiple_of(2) {
         let name = if nx { "msetnx" } else { "mset" };
         return server
             .reply(id)
