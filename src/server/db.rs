@@ -98,10 +98,12 @@ impl Db {
     }
 }
 
-/// What a lookup is for: reads count keyspace hits and misses.
+/// What a lookup is for: reads count keyspace hits and misses; only
+/// `NoTouch` leaves the key's access time alone (`LOOKUP_NOTOUCH`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Access {
     Read,
+    ReadNoTouch,
     Write,
 }
 
@@ -129,7 +131,7 @@ impl Server {
         let lru = self.lru_clock;
         let Server { dbs, stats, .. } = self;
         let found = dbs[db].dict.get_mut(key);
-        if access == Access::Read {
+        if access != Access::Write {
             if found.is_some() {
                 stats.keyspace_hits += 1;
             } else {
@@ -137,7 +139,9 @@ impl Server {
             }
         }
         found.map(|o| {
-            o.lru = lru;
+            if access != Access::ReadNoTouch {
+                o.lru = lru;
+            }
             &mut *o
         })
     }
@@ -146,6 +150,12 @@ impl Server {
     /// a miss and updates the access time (`lookupKeyRead`).
     pub fn lookup_read(&mut self, db: usize, key: &[u8]) -> Option<&mut Obj> {
         self.lookup(db, key, Access::Read)
+    }
+
+    /// [`Server::lookup_read`] without updating the access time, for
+    /// commands that only inspect a key (EXISTS, TYPE, TTL, ...).
+    pub fn lookup_read_no_touch(&mut self, db: usize, key: &[u8]) -> Option<&mut Obj> {
+        self.lookup(db, key, Access::ReadNoTouch)
     }
 
     /// The value of `key` for writing, after lazy expiry
@@ -566,27 +576,38 @@ fn del_command(server: &mut Server, id: ClientId, argv: &Argv) {
     server.reply(id).integer(deleted as i64);
 }
 
-/// `EXISTS key [key ...]`: duplicates count as many times as given.
-fn exists_command(server: &mut Server, id: ClientId, argv: &Argv) {
+/// Counts the given keys that exist; duplicates count as many times as
+/// given. TOUCH updates their access time, EXISTS does not.
+fn count_existing(server: &mut Server, id: ClientId, argv: &Argv, touch: bool) {
     let db = server.client_db(id);
     let mut count = 0;
     for key in &argv[1..] {
-        if server.lookup_read(db, key).is_some() {
+        let found = if touch {
+            server.lookup_read(db, key).is_some()
+        } else {
+            server.lookup_read_no_touch(db, key).is_some()
+        };
+        if found {
             count += 1;
         }
     }
     server.reply(id).integer(count);
 }
 
+/// `EXISTS key [key ...]`.
+fn exists_command(server: &mut Server, id: ClientId, argv: &Argv) {
+    count_existing(server, id, argv, false);
+}
+
 /// `TOUCH key [key ...]`.
 fn touch_command(server: &mut Server, id: ClientId, argv: &Argv) {
-    exists_command(server, id, argv);
+    count_existing(server, id, argv, true);
 }
 
 /// `TYPE key`.
 fn type_command(server: &mut Server, id: ClientId, argv: &Argv) {
     let db = server.client_db(id);
-    let name = match server.lookup_read(db, &argv[1]) {
+    let name = match server.lookup_read_no_touch(db, &argv[1]) {
         Some(o) => o.value.type_name(),
         None => "none",
     };

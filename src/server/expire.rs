@@ -446,7 +446,7 @@ fn pexpireat_command(server: &mut Server, id: ClientId, argv: &Argv) {
 fn ttl_generic(server: &mut Server, id: ClientId, argv: &Argv, ms: bool, absolute: bool) {
     let db = server.client_db(id);
     let key = &argv[1];
-    if server.lookup_read(db, key).is_none() {
+    if server.lookup_read_no_touch(db, key).is_none() {
         return server.reply(id).integer(-2);
     }
     let Some(expire) = server.dbs[db].expire_of(key) else {
@@ -457,7 +457,13 @@ fn ttl_generic(server: &mut Server, id: ClientId, argv: &Argv, ms: bool, absolut
     } else {
         (expire - server.cmd_time_ms).max(0)
     };
-    let out = if ms { ttl } else { (ttl + 500) / 1000 };
+    // Rounded to the nearest second; in i128 so that an expiry near
+    // i64::MAX cannot overflow.
+    let out = if ms {
+        ttl
+    } else {
+        ((i128::from(ttl) + 500) / 1000) as i64
+    };
     server.reply(id).integer(out);
 }
 

@@ -11,12 +11,9 @@
 //! (`int` for numbers, `embstr` up to 44 bytes, else `raw`); APPEND and
 //! SETRANGE make a `raw` string; INCR and friends keep an `int`.
 //!
-//! Deviation from Redis: INCRBYFLOAT adds in exact decimal arithmetic and
-//! prints with at most 17 decimals, where Redis uses the C `long double`
-//! (80-bit on x86-64). The two agree on every sum whose magnitude is below
-//! 64 and on all the usual cases above (10.5 + 0.1 = 10.6, 5.0e3 + 200 =
-//! 5200); they may differ in the 17th decimal of a large sum of long
-//! decimal fractions, where the long double shows its rounding.
+//! INCRBYFLOAT adds in the C `long double` and prints with the C library,
+//! through csrc/ldouble.c, because Redis's results (`123456789.123` prints
+//! as `123456789.12299999999959255` on x86-64) come from exactly that.
 
 use super::commands::{
     acl, arg, cmd, Arg, ArgType, BeginSearch, CommandSpec, FindKeys, KeySpec, BASE,
@@ -1033,261 +1030,57 @@ fn incrbyfloat_command(server: &mut Server, id: ClientId, argv: &Argv) {
         Some(o) if !o.value.is_string() => return server.reply(id).error(&CommandError::WrongType),
         Some(o) => o.value.string_bytes().into_owned(),
     };
-    let (Some(a), Some(b)) = (Decimal::parse(&current), Decimal::parse(&argv[2])) else {
-        return server.reply(id).error(&CommandError::NotAFloat);
+    let text = match long_double_add(&current, &argv[2]) {
+        Ok(text) => text,
+        Err(e) => return server.reply(id).error(&e),
     };
-    let Some(sum) = a.add(&b) else {
-        return server.reply(id).error(&CommandError::IncrNanOrInfinity);
+    server.set_key(db, key, Value::embstr_or_raw(&text), true);
+    server.reply(id).bulk(&text);
+}
+
+/// Longest number text, and result (`MAX_LONG_DOUBLE_CHARS`).
+const LONG_DOUBLE_MAX_CHARS: usize = 5 * 1024;
+
+extern "C" {
+    /// csrc/ldouble.c: adds two numbers written as text in C long double
+    /// and prints the sum as Redis does. Returns the length written to
+    /// `out`, or -1 (not a number), -2 (not finite), -3 (too long).
+    fn ferrodis_ld_add(
+        a: *const u8,
+        alen: usize,
+        b: *const u8,
+        blen: usize,
+        out: *mut u8,
+        outlen: usize,
+    ) -> i32;
+}
+
+/// `a + b` for INCRBYFLOAT, as Redis computes and prints it.
+fn long_double_add(a: &[u8], b: &[u8]) -> Result<Vec<u8>, CommandError> {
+    let mut out = vec![0u8; LONG_DOUBLE_MAX_CHARS];
+    // SAFETY: the pointers and lengths describe live slices; the C side
+    // reads at most `alen`/`blen` bytes of the inputs (copying them into a
+    // buffer of its own) and writes at most `outlen` bytes into `out`.
+    let n = unsafe {
+        ferrodis_ld_add(
+            a.as_ptr(),
+            a.len(),
+            b.as_ptr(),
+            b.len(),
+            out.as_mut_ptr(),
+            out.len(),
+        )
     };
-    let text = sum.to_human();
-    server.set_key(db, key, Value::embstr_or_raw(text.as_bytes()), true);
-    server.reply(id).bulk(text.as_bytes());
-}
-
-/// A decimal number `digits × 10^-scale` with a sign, exact for the sums
-/// INCRBYFLOAT makes.
-#[derive(Debug, Clone, PartialEq)]
-struct Decimal {
-    negative: bool,
-    /// Decimal digits of the magnitude, most significant first, no leading
-    /// zeros (empty for zero).
-    digits: Vec<u8>,
-    /// How many of the digits are after the decimal point.
-    scale: usize,
-}
-
-/// Largest decimal exponent accepted; beyond it the value is not a finite
-/// long double (about 1.19e4932) and Redis refuses it as not a float or
-/// as infinite.
-const MAX_EXP10: i64 = 4932;
-
-impl Decimal {
-    /// Parses what `strtold` accepts for Redis (`string2ld`): optional sign,
-    /// digits with an optional point, optional exponent; no spaces, no
-    /// hex, no inf/nan, at most 5120 bytes... kept to what clients send.
-    fn parse(s: &[u8]) -> Option<Decimal> {
-        if s.is_empty() || s.len() > 5120 {
-            return None;
-        }
-        let (negative, rest) = match s[0] {
-            b'-' => (true, &s[1..]),
-            b'+' => (false, &s[1..]),
-            _ => (false, s),
-        };
-        let (mantissa, exp) = match rest.iter().position(|&c| c == b'e' || c == b'E') {
-            Some(i) => {
-                let e = &rest[i + 1..];
-                let (eneg, edigits) = match e.first() {
-                    Some(b'-') => (true, &e[1..]),
-                    Some(b'+') => (false, &e[1..]),
-                    _ => (false, e),
-                };
-                if edigits.is_empty() || !edigits.iter().all(u8::is_ascii_digit) {
-                    return None;
-                }
-                let mut v: i64 = 0;
-                for &d in edigits {
-                    v = (v * 10 + i64::from(d - b'0')).min(1_000_000);
-                }
-                (&rest[..i], if eneg { -v } else { v })
-            }
-            None => (rest, 0),
-        };
-        let (int_part, frac_part) = match mantissa.iter().position(|&c| c == b'.') {
-            Some(p) => (&mantissa[..p], &mantissa[p + 1..]),
-            None => (mantissa, &mantissa[mantissa.len()..]),
-        };
-        if int_part.is_empty() && frac_part.is_empty() {
-            return None;
-        }
-        if !int_part.iter().chain(frac_part).all(u8::is_ascii_digit) {
-            return None;
-        }
-        let mut digits: Vec<u8> = int_part.iter().chain(frac_part).map(|d| d - b'0').collect();
-        let mut scale = frac_part.len() as i64 - exp;
-        let first = digits.iter().position(|&d| d != 0).unwrap_or(digits.len());
-        digits.drain(..first);
-        if digits.is_empty() {
-            return Some(Decimal {
-                negative: false,
-                digits,
-                scale: 0,
-            });
-        }
-        // Magnitude check: the number has (len - scale) integer digits.
-        if digits.len() as i64 - scale > MAX_EXP10 {
-            return None;
-        }
-        if scale < 0 {
-            digits.extend(std::iter::repeat_n(0, scale.unsigned_abs() as usize));
-            scale = 0;
-        }
-        // Far below what a long double keeps: treat as zero past 5000
-        // decimals.
-        let scale = scale as usize;
-        if scale > 5000 {
-            let keep = digits.len().saturating_sub(scale - 5000);
-            digits.truncate(keep);
-            return Some(Decimal {
-                negative,
-                digits,
-                scale: 5000,
-            });
-        }
-        Some(Decimal {
-            negative,
-            digits,
-            scale,
-        })
-    }
-
-    fn is_zero(&self) -> bool {
-        self.digits.is_empty()
-    }
-
-    /// Digits aligned to `scale` decimals.
-    fn scaled(&self, scale: usize) -> Vec<u8> {
-        let mut d = self.digits.clone();
-        d.extend(std::iter::repeat_n(0, scale - self.scale));
-        d
-    }
-
-    /// The exact sum, or `None` if it is too large to be finite.
-    fn add(&self, other: &Decimal) -> Option<Decimal> {
-        let scale = self.scale.max(other.scale);
-        let (a, b) = (self.scaled(scale), other.scaled(scale));
-        let (digits, negative) =
-            if self.negative == other.negative || self.is_zero() || other.is_zero() {
-                let negative = if self.is_zero() {
-                    other.negative
-                } else {
-                    self.negative
-                };
-                (add_digits(&a, &b), negative)
-            } else if cmp_digits(&a, &b) != std::cmp::Ordering::Less {
-                (sub_digits(&a, &b), self.negative)
-            } else {
-                (sub_digits(&b, &a), other.negative)
-            };
-        let first = digits.iter().position(|&d| d != 0).unwrap_or(digits.len());
-        let digits = digits[first..].to_vec();
-        if digits.len() as i64 - scale as i64 > MAX_EXP10 {
-            return None;
-        }
-        Some(Decimal {
-            negative: negative && !digits.is_empty(),
-            digits,
-            scale,
-        })
-    }
-
-    /// `%.17f` with trailing zeros (and a bare point) removed, as Redis
-    /// prints with `LD_STR_HUMAN`. An exact decimal tie at the 17th decimal
-    /// rounds to even: such a tie is never exact in binary, and printf
-    /// rounds the binary value, which lies on either side.
-    fn to_human(&self) -> String {
-        const DECIMALS: usize = 17;
-        let mut digits = self.digits.clone();
-        let mut scale = self.scale;
-        if scale > DECIMALS {
-            let cut = scale - DECIMALS;
-            let keep = digits.len().saturating_sub(cut);
-            let dropped = &digits[keep..];
-            let last_kept_odd = keep > 0 && digits[keep - 1] % 2 == 1;
-            let round_up = dropped.len() == cut
-                && match dropped.first() {
-                    Some(&d) if d > 5 => true,
-                    Some(&5) => dropped[1..].iter().any(|&d| d != 0) || last_kept_odd,
-                    _ => false,
-                };
-            digits.truncate(keep);
-            if round_up {
-                digits = add_digits(&digits, &[1]);
-            }
-            scale = DECIMALS;
-        }
-        // Split into integer and fraction digits.
-        if digits.len() <= scale {
-            let mut padded = vec![0; scale + 1 - digits.len()];
-            padded.extend_from_slice(&digits);
-            digits = padded;
-        }
-        let split = digits.len() - scale;
-        let int: String = digits[..split]
-            .iter()
-            .map(|d| char::from(b'0' + d))
-            .collect();
-        let int = int.trim_start_matches('0');
-        let int = if int.is_empty() { "0" } else { int };
-        let frac: String = digits[split..]
-            .iter()
-            .map(|d| char::from(b'0' + d))
-            .collect();
-        let frac = frac.trim_end_matches('0');
-        let zero = int == "0" && frac.is_empty();
-        let sign = if self.negative && !zero { "-" } else { "" };
-        if frac.is_empty() {
-            format!("{sign}{int}")
-        } else {
-            format!("{sign}{int}.{frac}")
+    match n {
+        -1 => Err(CommandError::NotAFloat),
+        -2 => Err(CommandError::IncrNanOrInfinity),
+        // The sum does not fit: Redis stores (and replies) an empty string.
+        n if n < 0 => Ok(Vec::new()),
+        n => {
+            out.truncate(n as usize);
+            Ok(out)
         }
     }
-}
-
-/// Sum of two digit strings (most significant first).
-fn add_digits(a: &[u8], b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(a.len().max(b.len()) + 1);
-    let (mut i, mut j, mut carry) = (a.len(), b.len(), 0u8);
-    while i > 0 || j > 0 || carry > 0 {
-        let x = if i > 0 {
-            i -= 1;
-            a[i]
-        } else {
-            0
-        };
-        let y = if j > 0 {
-            j -= 1;
-            b[j]
-        } else {
-            0
-        };
-        let s = x + y + carry;
-        out.push(s % 10);
-        carry = s / 10;
-    }
-    out.reverse();
-    out
-}
-
-/// Difference `a - b` of digit strings with `a >= b`, same length.
-fn sub_digits(a: &[u8], b: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(a.len());
-    let (mut i, mut j, mut borrow) = (a.len(), b.len(), 0i16);
-    while i > 0 {
-        i -= 1;
-        let y = if j > 0 {
-            j -= 1;
-            i16::from(b[j])
-        } else {
-            0
-        };
-        let mut d = i16::from(a[i]) - y - borrow;
-        borrow = 0;
-        if d < 0 {
-            d += 10;
-            borrow = 1;
-        }
-        out.push(d as u8);
-    }
-    out.reverse();
-    out
-}
-
-/// Compares the magnitudes of two digit strings (leading zeros allowed).
-fn cmp_digits(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    let strip = |d: &[u8]| -> usize { d.iter().position(|&x| x != 0).unwrap_or(d.len()) };
-    let (a, b) = (&a[strip(a)..], &b[strip(b)..]);
-    a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 // ---------------------------------------------------------------------------
@@ -1574,31 +1367,39 @@ fn lcs_table(a: &[u8], b: &[u8], min_len: usize) -> Option<(Vec<u8>, Vec<LcsMatc
 mod tests {
     use super::*;
 
-    fn incr(a: &str, b: &str) -> Option<String> {
-        let (a, b) = (Decimal::parse(a.as_bytes())?, Decimal::parse(b.as_bytes())?);
-        Some(a.add(&b)?.to_human())
+    fn incr(a: &str, b: &str) -> Result<String, CommandError> {
+        long_double_add(a.as_bytes(), b.as_bytes())
+            .map(|v| String::from_utf8_lossy(&v).into_owned())
     }
 
     #[test]
-    fn incrbyfloat_arithmetic_matches_redis_output() {
-        assert_eq!(incr("10.50", "0.1").as_deref(), Some("10.6"));
-        assert_eq!(incr("10.6", "-5").as_deref(), Some("5.6"));
-        assert_eq!(incr("5.0e3", "2.0e2").as_deref(), Some("5200"));
-        assert_eq!(incr("0.1", "0.2").as_deref(), Some("0.3"));
-        assert_eq!(incr("0", "-0.5").as_deref(), Some("-0.5"));
-        assert_eq!(incr("1", "-1").as_deref(), Some("0"));
-        assert_eq!(incr("0", "1e-18").as_deref(), Some("0"));
-        assert_eq!(incr("0", "5e-18").as_deref(), Some("0"));
-        assert_eq!(incr("0", "6e-18").as_deref(), Some("0.00000000000000001"));
-        assert_eq!(incr("0", "15e-18").as_deref(), Some("0.00000000000000002"));
-        assert_eq!(incr("100", "-100.5").as_deref(), Some("-0.5"));
-        assert_eq!(incr("-3", "10").as_deref(), Some("7"));
-        assert_eq!(incr("3", "1.5E+2").as_deref(), Some("153"));
-        assert!(incr("1", "abc").is_none());
-        assert!(incr("1", "1e").is_none());
-        assert!(incr("1", ".").is_none());
-        assert!(incr("1", " 1").is_none());
-        assert_eq!(incr("0", "1e5000"), None, "not finite");
+    fn incrbyfloat_arithmetic_is_the_c_long_double() {
+        assert_eq!(incr("10.50", "0.1").as_deref(), Ok("10.6"));
+        assert_eq!(incr("10.6", "-5").as_deref(), Ok("5.6"));
+        assert_eq!(incr("5.0e3", "2.0e2").as_deref(), Ok("5200"));
+        assert_eq!(incr("0.1", "0.2").as_deref(), Ok("0.3"));
+        assert_eq!(incr("1", "-1").as_deref(), Ok("0"));
+        assert_eq!(incr("0", "-0.0").as_deref(), Ok("0"));
+        assert_eq!(incr("0x10", "1").as_deref(), Ok("17"));
+        // Values redis-server 7.0.15 prints on x86-64.
+        assert_eq!(
+            incr("0", "123456789.123").as_deref(),
+            Ok("123456789.12299999999959255")
+        );
+        assert_eq!(
+            incr("5200", "1e-5").as_deref(),
+            Ok("5200.00001000000000007")
+        );
+        assert_eq!(incr("1", "abc"), Err(CommandError::NotAFloat));
+        assert_eq!(incr("1", " 1"), Err(CommandError::NotAFloat));
+        assert_eq!(incr("1", "nan"), Err(CommandError::NotAFloat));
+        assert_eq!(incr("1", "1e"), Err(CommandError::NotAFloat));
+        assert_eq!(incr("1", "inf"), Err(CommandError::IncrNanOrInfinity));
+        assert_eq!(
+            incr("1", "1e5000"),
+            Err(CommandError::NotAFloat),
+            "overflows to inf"
+        );
     }
 
     #[test]
