@@ -484,6 +484,133 @@ fn differential_requirepass() {
     );
 }
 
+#[test]
+fn differential_keyspace_commands() {
+    run_suite("keyspace", &[], Marker::Echo, keyspace_cases());
+}
+
+/// Cases for the keyspace, string and expiry commands (issue 3). Each
+/// case uses keys of its own (`dN...`): the cases share one server.
+fn keyspace_cases() -> Vec<Case> {
+    let mut cases = vec![
+        // --- SET options and their errors -------------------------------
+        Case::new("set: nx with xx", b"SET d1 v NX XX\r\n"),
+        Case::new("set: ex 0", b"SET d1 v EX 0\r\n"),
+        Case::new("set: px negative", b"SET d1 v PX -1\r\n"),
+        Case::new("set: ex not a number", b"SET d1 v EX abc\r\n"),
+        Case::new("set: ex overflow", b"SET d1 v EX 9223372036854775\r\n"),
+        Case::new("set: exat max seconds", b"SET d1 v EXAT 9223372036854775\r\nGET d1\r\n"),
+        Case::new("set: keepttl with ex", b"SET d1 v KEEPTTL EX 10\r\n"),
+        Case::new("set: ex and px", b"SET d1 v EX 10 PX 10\r\n"),
+        Case::new("set: ex missing value", b"SET d1 v EX\r\n"),
+        Case::new("set: unknown option", b"SET d1 v FOO\r\n"),
+        Case::new("set: repeated flags", b"SET d2 v NX NX\r\nSET d2 w XX XX GET GET\r\nGET d2\r\n"),
+        Case::new("set: nx get on existing", b"SET d3 a\r\nSET d3 b NX GET\r\nGET d3\r\n"),
+        Case::new("set: xx on missing", b"SET d4 v XX\r\nEXISTS d4\r\n"),
+        Case::new("setnx setex psetex", b"SETNX d5 1\r\nSETNX d5 2\r\nSETEX d5 0 x\r\nPSETEX d5 -5 x\r\nSETEX d5 abc x\r\nGET d5\r\n"),
+        // --- GETEX, GETSET, GETDEL, MGET, MSET ----------------------------
+        Case::new("getex: errors", b"GETEX d6 FOO\r\nGETEX d6 EX 0\r\nSET d6 v\r\nGETEX d6 EX 0\r\nGETEX d6 EX 10 PERSIST\r\nGETEX d6 PERSIST PERSIST\r\n"),
+        Case::new("getset getdel", b"GETSET d7 a\r\nGETSET d7 b\r\nGETDEL d7\r\nGETDEL d7\r\n"),
+        Case::new("mget mset msetnx", b"MSET d8a 1 d8b 2\r\nMGET d8a d8b d8c\r\nMSETNX d8a 3 d8d 4\r\nMSETNX d8d 4 d8e 5\r\nMSET d8a\r\nMSET d8a 1 d8b\r\nMSETNX d8a\r\n"),
+        // --- counters ----------------------------------------------------
+        Case::new("incr family", b"INCR d9\r\nINCRBY d9 10\r\nDECR d9\r\nDECRBY d9 5\r\nINCRBY d9 abc\r\nINCRBY d9 01\r\n"),
+        Case::new("incr overflow", b"SET d10 9223372036854775807\r\nINCR d10\r\nDECRBY d10 -9223372036854775808\r\nSET d10 -9223372036854775808\r\nDECR d10\r\n"),
+        Case::new("incr non-integer value", b"SET d11 abc\r\nINCR d11\r\nSET d11 \" 1\"\r\nINCR d11\r\nSET d11 1e3\r\nINCR d11\r\n"),
+        Case::new("incrbyfloat", b"SET d12 10.50\r\nINCRBYFLOAT d12 0.1\r\nINCRBYFLOAT d12 -5\r\nINCRBYFLOAT d12 5.0e3\r\nINCRBYFLOAT d12 0x10\r\nINCRBYFLOAT d12 123456789.123\r\n"),
+        Case::new("incrbyfloat errors", b"INCRBYFLOAT d13 abc\r\nINCRBYFLOAT d13 inf\r\nINCRBYFLOAT d13 nan\r\nINCRBYFLOAT d13 \" 1\"\r\nEXISTS d13\r\nSET d13 x\r\nINCRBYFLOAT d13 1\r\n"),
+        // --- bytes -------------------------------------------------------
+        Case::new("append strlen", b"APPEND d14 hello\r\nAPPEND d14 \" world\"\r\nSTRLEN d14\r\nSTRLEN d14x\r\nAPPEND d14y \"\"\r\nEXISTS d14y\r\n"),
+        Case::new("getrange", b"GETRANGE d15 0 -1\r\nSET d15 \"hello world\"\r\nGETRANGE d15 0 4\r\nGETRANGE d15 -5 -1\r\nGETRANGE d15 -100 -50\r\nGETRANGE d15 5 2\r\nGETRANGE d15 0 100\r\nGETRANGE d15 a 1\r\nSUBSTR d15 1 3\r\n"),
+        Case::new("setrange", b"SETRANGE d16 -1 x\r\nSETRANGE d16 0 \"\"\r\nSETRANGE d16 3 abc\r\nGET d16\r\nSETRANGE d16 1 \"\"\r\nSETRANGE d16 1 Z\r\nGET d16\r\nSETRANGE d16 536870912 x\r\nSETRANGE d16 x y\r\n"),
+        Case::new("lcs", b"MSET d17a ohmytext d17b mynewtext\r\nLCS d17a d17b\r\nLCS d17a d17b LEN\r\nLCS d17a d17b IDX\r\nLCS d17a d17b IDX MINMATCHLEN 4 WITHMATCHLEN\r\nLCS d17a d17b LEN IDX\r\nLCS d17a d17b FOO\r\nLCS d17a d17x\r\n"),
+        // --- encodings ---------------------------------------------------
+        Case::new("object encodings", b"SET d18a 12345\r\nSET d18b 012\r\nSET d18c aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\nSET d18d aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\nOBJECT ENCODING d18a\r\nOBJECT ENCODING d18b\r\nOBJECT ENCODING d18c\r\nOBJECT ENCODING d18d\r\nAPPEND d18a 6\r\nOBJECT ENCODING d18a\r\nINCR d18b\r\nOBJECT ENCODING d18b\r\nINCRBYFLOAT d18e 10\r\nOBJECT ENCODING d18e\r\n"),
+        Case::new("object refcount and errors", b"SET d19 100\r\nOBJECT REFCOUNT d19\r\nSET d19 10000\r\nOBJECT REFCOUNT d19\r\nOBJECT ENCODING d19x\r\nOBJECT FREQ d19\r\nOBJECT FOO\r\nOBJECT ENCODING\r\n"),
+        // --- keyspace ----------------------------------------------------
+        Case::new("del exists type", b"SET d20 v\r\nEXISTS d20 d20 d20x\r\nTYPE d20\r\nTYPE d20x\r\nDEL d20 d20 d20x\r\nUNLINK d20\r\n"),
+        Case::new("rename", b"RENAME d21 d21b\r\nSET d21 v\r\nRENAME d21 d21\r\nRENAMENX d21 d21\r\nRENAME d21 d21b\r\nGET d21b\r\nSET d21 w\r\nRENAMENX d21 d21b\r\n"),
+        Case::new("move errors", b"SET d22 v\r\nMOVE d22 0\r\nMOVE d22 99\r\nMOVE d22 abc\r\nMOVE d22 2147483648\r\nMOVE d22x 1\r\n"),
+        Case::new("swapdb errors", b"SWAPDB a 1\r\nSWAPDB 0 b\r\nSWAPDB 0 99\r\nSWAPDB 0 2147483648\r\nSWAPDB 1.5 0\r\n"),
+        Case::new("copy", b"SET d23 v\r\nCOPY d23 d23\r\nCOPY d23 d23b DB 99\r\nCOPY d23 d23b FOO\r\nCOPY d23 d23b\r\nCOPY d23 d23b\r\nCOPY d23 d23b REPLACE\r\nCOPY d23x d23c\r\n"),
+        Case::new("flush errors", b"FLUSHDB FOO\r\nFLUSHALL ASYNC SYNC\r\nFLUSHDB async extra\r\n"),
+        Case::new("scan errors", b"SCAN x\r\nSCAN \" 1\"\r\nSCAN 0 COUNT 0\r\nSCAN 0 COUNT abc\r\nSCAN 0 FOO bar\r\nSCAN 0 MATCH\r\nSCAN 18446744073709551616\r\n"),
+        Case::new("keys on missing pattern", b"KEYS d24nothing*\r\n"),
+        // --- expiry ------------------------------------------------------
+        Case::new("expire option errors", b"EXPIRE d25 10 NX XX\r\nEXPIRE d25 10 GT LT\r\nEXPIRE d25 10 XX GT LT\r\nEXPIRE d25 10 FOO\r\nEXPIRE d25 abc NX XX\r\n"),
+        Case::new("expire time errors", b"EXPIRE d26 9223372036854775807\r\nPEXPIRE d26 9223372036854775807\r\nEXPIRE d26 -9223372036854776\r\nEXPIRE d26 abc\r\n"),
+        Case::new("expire conditions", b"SET d27 v\r\nEXPIRE d27 100 XX\r\nEXPIRE d27 100 GT\r\nEXPIRE d27 100 LT\r\nEXPIRE d27 200 NX\r\nEXPIRE d27 200 GT\r\nEXPIRE d27 50 GT\r\nEXPIRE d27 50 LT\r\nTTL d27\r\nPERSIST d27\r\nPERSIST d27\r\nTTL d27\r\n"),
+        Case::new("ttl of missing and persistent", b"TTL d28\r\nPTTL d28\r\nEXPIRETIME d28\r\nSET d28 v\r\nTTL d28\r\nPEXPIRETIME d28\r\nPEXPIREAT d28 9223372036854775807\r\nEXPIRETIME d28\r\nPEXPIRETIME d28\r\n"),
+        Case::new("past expiry deletes", b"SET d29 v\r\nEXPIRE d29 -1\r\nEXISTS d29\r\nSET d29 v\r\nPEXPIREAT d29 1\r\nGET d29\r\n"),
+        // --- RESP3 nulls -------------------------------------------------
+        Case::new("resp3: missing values", b"GET d30\r\nMGET d30 d30b\r\nSET d30 v XX\r\nGETDEL d30\r\nRANDOMKEY\r\nOBJECT ENCODING d30\r\n")
+            .after(b"HELLO 3\r\n")
+            .after(b"SELECT 9\r\n"),
+    ];
+    // Command metadata, byte for byte (containers aside: Redis lists their
+    // subcommands in hash order, different in every process; and SET and
+    // GETEX aside: their key specs carry a `notes` remark, which ferrodis
+    // writes in its own words).
+    for name in [
+        "get",
+        "setnx",
+        "setex",
+        "psetex",
+        "getset",
+        "getdel",
+        "mget",
+        "mset",
+        "msetnx",
+        "incr",
+        "decr",
+        "incrby",
+        "decrby",
+        "incrbyfloat",
+        "append",
+        "strlen",
+        "getrange",
+        "substr",
+        "setrange",
+        "lcs",
+        "swapdb",
+        "move",
+        "dbsize",
+        "flushdb",
+        "flushall",
+        "del",
+        "unlink",
+        "exists",
+        "type",
+        "keys",
+        "scan",
+        "randomkey",
+        "rename",
+        "renamenx",
+        "copy",
+        "touch",
+        "expire",
+        "pexpire",
+        "expireat",
+        "pexpireat",
+        "ttl",
+        "pttl",
+        "expiretime",
+        "pexpiretime",
+        "persist",
+        "object|encoding",
+        "object|refcount",
+        "object|idletime",
+        "object|freq",
+        "object|help",
+    ] {
+        let label: &'static str = Box::leak(format!("command info {name}").into_boxed_str());
+        cases.push(Case::new(
+            label,
+            format!("COMMAND INFO {name}\r\n").into_bytes(),
+        ));
+    }
+    cases
+}
+
 /// Cases for a server with the default configuration.
 fn default_cases() -> Vec<Case> {
     let mut cases = vec![

@@ -413,7 +413,11 @@ pub fn add_command_info(r: &mut ReplyBuf, c: &CommandSpec) {
 
 /// One key spec as a map (`addReplyCommandKeySpecs`).
 fn add_key_spec(r: &mut ReplyBuf, spec: &KeySpec) {
-    r.map_len(3);
+    r.map_len(3 + usize::from(!spec.notes.is_empty()));
+    if !spec.notes.is_empty() {
+        r.bulk(b"notes");
+        r.bulk(spec.notes.as_bytes());
+    }
     r.bulk(b"flags");
     r.set_len(spec.flags.len());
     for f in spec.flags {

@@ -167,6 +167,8 @@ pub enum FindKeys {
 /// One key specification (`keySpec`).
 #[derive(Clone, Copy, Debug)]
 pub struct KeySpec {
+    /// A remark on the flags, shown by COMMAND INFO when not empty.
+    pub notes: &'static str,
     /// `RO`, `RW`, `OW`, `RM`, `access`, `update`, `insert`, `delete`, ...
     pub flags: &'static [&'static str],
     pub begin: BeginSearch,
@@ -791,6 +793,7 @@ mod tests {
     use super::*;
 
     const RANGE1: KeySpec = KeySpec {
+        notes: "",
         flags: &["RO"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -815,6 +818,7 @@ mod tests {
         static MSET: CommandSpec = CommandSpec {
             name: "mset",
             key_specs: &[KeySpec {
+                notes: "",
                 flags: &["OW"],
                 begin: BeginSearch::Index(1),
                 find: FindKeys::Range {
@@ -829,6 +833,7 @@ mod tests {
         static XREAD: CommandSpec = CommandSpec {
             name: "xread",
             key_specs: &[KeySpec {
+                notes: "",
                 flags: &["RO"],
                 begin: BeginSearch::Keyword {
                     keyword: "STREAMS",

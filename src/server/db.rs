@@ -252,6 +252,7 @@ const FLUSH_ARGS: &[Arg] = &[Arg::new(
 
 const fn key_at(index: i32, lastkey: i32, flags: &'static [&'static str]) -> KeySpec {
     KeySpec {
+        notes: "",
         flags,
         begin: BeginSearch::Index(index),
         find: FindKeys::Range {

@@ -190,6 +190,7 @@ fn expire_sample(server: &mut Server, db: usize) -> (usize, usize) {
 }
 
 const KEY: &[KeySpec] = &[KeySpec {
+    notes: "",
     flags: &["RW", "update"],
     begin: BeginSearch::Index(1),
     find: FindKeys::Range {
@@ -199,6 +200,7 @@ const KEY: &[KeySpec] = &[KeySpec {
     },
 }];
 const KEY_RO: &[KeySpec] = &[KeySpec {
+    notes: "",
     flags: &["RO", "access"],
     begin: BeginSearch::Index(1),
     find: FindKeys::Range {
@@ -256,7 +258,7 @@ macro_rules! expire_spec {
 }
 
 macro_rules! ttl_spec {
-    ($name:literal, $proc:ident, $summary:literal, $since:literal) => {
+    ($name:literal, $proc:ident, $summary:literal, $since:literal, $tips:expr) => {
         CommandSpec {
             name: $name,
             proc_: $proc,
@@ -264,6 +266,7 @@ macro_rules! ttl_spec {
             flags: cmd::READONLY | cmd::FAST,
             acl: acl::KEYSPACE,
             key_specs: KEY_RO,
+            tips: $tips,
             summary: $summary,
             since: $since,
             group: "generic",
@@ -310,25 +313,29 @@ pub static TTL: CommandSpec = ttl_spec!(
     "ttl",
     ttl_command,
     "Remaining time to live of a key, in seconds",
-    "1.0.0"
+    "1.0.0",
+    &["nondeterministic_output"]
 );
 pub static PTTL: CommandSpec = ttl_spec!(
     "pttl",
     pttl_command,
     "Remaining time to live of a key, in milliseconds",
-    "2.6.0"
+    "2.6.0",
+    &["nondeterministic_output"]
 );
 pub static EXPIRETIME: CommandSpec = ttl_spec!(
     "expiretime",
     expiretime_command,
     "Expiry of a key as a unix time in seconds",
-    "7.0.0"
+    "7.0.0",
+    &[]
 );
 pub static PEXPIRETIME: CommandSpec = ttl_spec!(
     "pexpiretime",
     pexpiretime_command,
     "Expiry of a key as a unix time in milliseconds",
-    "7.0.0"
+    "7.0.0",
+    &[]
 );
 pub static PERSIST: CommandSpec = CommandSpec {
     name: "persist",

@@ -173,6 +173,7 @@ impl Value {
 }
 
 const OBJECT_KEY: &[KeySpec] = &[KeySpec {
+    notes: "",
     flags: &["RO"],
     begin: BeginSearch::Index(2),
     find: FindKeys::Range {

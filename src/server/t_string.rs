@@ -56,6 +56,7 @@ pub static GET: CommandSpec = CommandSpec {
     flags: cmd::READONLY | cmd::FAST,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["RO", "access"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -79,6 +80,7 @@ pub static SET: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "RW and ACCESS because of the optional GET option",
         flags: &["RW", "access", "update", "variable_flags"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -139,6 +141,7 @@ pub static SETNX: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM | cmd::FAST,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["OW", "insert"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -165,6 +168,7 @@ pub static SETEX: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["OW", "update"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -192,6 +196,7 @@ pub static PSETEX: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["OW", "update"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -219,6 +224,7 @@ pub static GETSET: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM | cmd::FAST,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["RW", "access", "update"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -245,6 +251,7 @@ pub static GETDEL: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::FAST,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["RW", "access", "delete"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -268,6 +275,7 @@ pub static GETEX: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::FAST,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "RW and UPDATE since it can change the TTL",
         flags: &["RW", "access", "update"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -304,6 +312,7 @@ pub static MGET: CommandSpec = CommandSpec {
     flags: cmd::READONLY | cmd::FAST,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["RO", "access"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -328,6 +337,7 @@ pub static MSET: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["OW", "update"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -362,6 +372,7 @@ pub static MSETNX: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["OW", "insert"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -393,6 +404,7 @@ pub static INCR: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM | cmd::FAST,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["RW", "access", "update"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -416,6 +428,7 @@ pub static DECR: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM | cmd::FAST,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["RW", "access", "update"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -439,6 +452,7 @@ pub static INCRBY: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM | cmd::FAST,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["RW", "access", "update"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -465,6 +479,7 @@ pub static DECRBY: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM | cmd::FAST,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["RW", "access", "update"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -491,6 +506,7 @@ pub static INCRBYFLOAT: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM | cmd::FAST,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["RW", "access", "update"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -517,6 +533,7 @@ pub static APPEND: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM | cmd::FAST,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["RW", "insert"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -543,6 +560,7 @@ pub static STRLEN: CommandSpec = CommandSpec {
     flags: cmd::READONLY | cmd::FAST,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["RO"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -566,6 +584,7 @@ pub static GETRANGE: CommandSpec = CommandSpec {
     flags: cmd::READONLY,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["RO", "access"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -593,6 +612,7 @@ pub static SUBSTR: CommandSpec = CommandSpec {
     flags: cmd::READONLY,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["RO", "access"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -620,6 +640,7 @@ pub static SETRANGE: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["RW", "update"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
@@ -647,6 +668,7 @@ pub static LCS: CommandSpec = CommandSpec {
     flags: cmd::READONLY,
     acl: acl::STRING,
     key_specs: &[KeySpec {
+        notes: "",
         flags: &["RO", "access"],
         begin: BeginSearch::Index(1),
         find: FindKeys::Range {
