@@ -175,13 +175,7 @@ impl Server {
     pub fn set_key(&mut self, db: usize, key: &[u8], value: Value, keep_ttl: bool) {
         let lru = self.lru_clock;
         let d = &mut self.dbs[db];
-        match d.dict.get_mut(key) {
-            Some(o) => {
-                o.value = value;
-                o.lru = lru;
-            }
-            None => d.dict.insert_new(Sds::new(key), Obj { value, lru }),
-        }
+        d.dict.insert(key, Obj { value, lru });
         if !keep_ttl {
             d.remove_expire(key);
         }

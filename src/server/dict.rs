@@ -252,10 +252,15 @@ impl<V> Dict<V> {
     /// Sets `key` to `value`, returning the old value if there was one
     /// (`dictReplace`).
     pub fn insert(&mut self, key: &[u8], value: V) -> Option<V> {
-        if let Some(slot) = self.get_mut(key) {
-            return Some(std::mem::replace(slot, value));
+        // One hash for the lookup and the insert: SET's path.
+        self.rehash_step();
+        let hash = self.hash(key);
+        let [t0, t1] = &mut self.tables;
+        if let Some(e) = t0.find_mut(hash, key).or_else(|| t1.find_mut(hash, key)) {
+            return Some(std::mem::replace(&mut e.value, value));
         }
-        self.insert_new(Sds::new(key), value);
+        self.expand_if_needed();
+        self.link_new(hash, Sds::new(key), value);
         None
     }
 
@@ -265,6 +270,12 @@ impl<V> Dict<V> {
         self.rehash_step();
         self.expand_if_needed();
         let hash = self.hash(key.as_bytes());
+        self.link_new(hash, key, value);
+    }
+
+    /// Links a new entry at the head of its bucket, in the new table while
+    /// rehashing (the table must exist: `expand_if_needed` ran).
+    fn link_new(&mut self, hash: u64, key: Sds, value: V) {
         // While rehashing, new entries go to the new table.
         let table = if self.is_rehashing() {
             &mut self.tables[1]
