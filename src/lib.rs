@@ -5,3 +5,8 @@
 
 pub mod ae;
 pub mod server;
+
+/// Every allocation goes through the counting allocator, which keeps
+/// INFO's `used_memory` (Redis's zmalloc; see server/zmalloc.rs).
+#[global_allocator]
+static GLOBAL: server::zmalloc::Zmalloc = server::zmalloc::Zmalloc;

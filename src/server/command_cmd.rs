@@ -360,7 +360,7 @@ pub fn add_reply_help(r: &mut ReplyBuf, command: &str, lines: &[&str]) {
         r.status(line);
     }
     r.status("HELP");
-    r.status("    Print this help.");
+    r.status("    Prints this help.");
 }
 
 /// One COMMAND INFO entry (`addReplyCommandInfo`).

@@ -391,6 +391,11 @@ pub fn all_commands() -> Vec<&'static CommandSpec> {
     v.extend(super::t_string::COMMANDS.iter());
     v.extend(super::expire::COMMANDS.iter());
     v.push(&super::command_cmd::COMMAND);
+    v.push(&super::client_cmd::CLIENT);
+    v.push(&super::debug::DEBUG);
+    v.extend(super::server_cmd::COMMANDS.iter());
+    v.extend(super::info::COMMANDS.iter());
+    v.push(&super::config_cmd::CONFIG);
     v
 }
 
@@ -586,11 +591,24 @@ pub fn process_command(server: &mut Server, id: ClientId) {
         give_back(server, id, argv);
         return;
     }
+    // 4b. Protected commands (DEBUG) as `enable-debug-command` allows.
+    if cmd.flags & cmd::PROTECTED != 0 && !super::debug::debug_allowed(server, id) {
+        reject(server, id, &CommandError::DebugNotAllowed);
+        stats_of(server, cmd).rejected_calls += 1;
+        give_back(server, id, argv);
+        return;
+    }
     // 5. Authentication.
     if server.auth_required() && !server.client(id).authenticated && cmd.flags & cmd::NO_AUTH == 0 {
         reject(server, id, &CommandError::NoAuth);
         stats_of(server, cmd).rejected_calls += 1;
         give_back(server, id, argv);
+        return;
+    }
+    // 6. CLIENT PAUSE: the command waits, its argv kept, until the pause
+    //    ends (`blockPostponeClient`).
+    if super::client_cmd::postpone_if_paused(server, id, cmd) {
+        server.client(id).parse.argv = argv;
         return;
     }
     call(server, id, cmd, &argv);
@@ -639,10 +657,20 @@ pub fn collect_error_stats(server: &mut Server, id: ClientId) -> usize {
 /// replied with an error.
 pub fn call(server: &mut Server, id: ClientId, cmd: &'static CommandSpec, argv: &Argv) {
     let start = std::time::Instant::now();
-    server.client(id).last_cmd = cmd.name;
+    let c = server.client(id);
+    c.last_cmd = cmd.name;
+    c.last_cmd_spec = Some(cmd);
+    // CLIENT NO-TOUCH: lookups leave access times alone, except TOUCH's.
+    let no_touch = c.has(super::flags::NO_TOUCH) && cmd.name != "touch";
+    server.current_client_no_touch = no_touch;
     (cmd.proc_)(server, id, argv);
     let usec = start.elapsed().as_micros() as u64;
+    super::info::record_call(server, cmd, usec);
     let failed = collect_error_stats(server, id) > 0;
+    if usec > server.stats.slowest_command_usec {
+        server.stats.slowest_command_usec = usec;
+        server.stats.slowest_command = cmd.name;
+    }
     let stats = stats_of(server, cmd);
     stats.calls += 1;
     stats.usec += usec;
@@ -657,6 +685,8 @@ fn give_back(server: &mut Server, id: ClientId, mut argv: Argv) {
     if let Some(c) = server.clients.get_mut(id.0) {
         argv.clear();
         c.parse.argv = argv;
+        // One command done: CLIENT REPLY SKIP moves on (`resetClient`).
+        c.reply.command_done();
     }
 }
 

@@ -176,6 +176,8 @@ fn reset_command(server: &mut Server, id: ClientId, _argv: &Argv) {
     c.reply.resp = 2;
     c.name = None;
     c.authenticated = !auth_required;
+    // CLIENT REPLY OFF/SKIP end too, so that +RESET is seen.
+    c.reply.mode = super::reply::ReplyMode::On;
     c.reply.status("RESET");
 }
 

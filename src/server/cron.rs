@@ -14,6 +14,8 @@
 //! `before_sleep` runs before every poll. Its order matters:
 //!
 //! ```text
+//!   0. clients unblocked (CLIENT PAUSE over, SHUTDOWN aborted) run what
+//!      waited in their query buffers: no edge will announce it
 //!   1. handle_clients_with_pending_writes: this turn's replies go out
 //!   2. reads that may have bytes left (no edge will announce them), and
 //!      accepts left over by MAX_ACCEPTS_PER_CALL
@@ -67,6 +69,7 @@ pub fn init_server(el: &mut Loop, server: &mut Server) -> Result<(), String> {
     create_pid_file(server);
     el.create_time_event(Duration::from_millis(1), server_cron);
     el.set_before_sleep(Some(before_sleep));
+    el.set_after_sleep(Some(super::info::after_sleep));
     info!(
         "Running mode=standalone, port={}, listening on {}.",
         server.config.port,
@@ -147,14 +150,22 @@ pub fn server_cron(el: &mut Loop, server: &mut Server, _id: TimerId) -> TimerAct
         prepare_for_shutdown(el, server);
         return TimerAction::NoMore;
     }
+    // SHUTDOWN asked for it; a command has no event loop to stop.
+    if server.shutdown_requested {
+        prepare_for_shutdown(el, server);
+        return TimerAction::NoMore;
+    }
 
     clients_cron(server);
     databases_cron(server);
+    super::info::stats_cron(server);
     if run_with_period(server, 5000) {
         debug!(
-            "{} clients connected, {} commands processed",
+            "{} clients connected, {} commands processed, slowest command {} us ({})",
             server.clients.len(),
-            server.stats.numcommands
+            server.stats.numcommands,
+            server.stats.slowest_command_usec,
+            server.stats.slowest_command
         );
     }
     TimerAction::Again(cron_period(server))
@@ -235,7 +246,8 @@ fn handle_timeout(server: &mut Server, id: ClientId) -> bool {
     let Some(c) = server.clients.get(id.0) else {
         return false;
     };
-    if now.saturating_sub(c.last_interaction) > timeout as u64 {
+    // Blocked clients wait for their unblocking, not for input.
+    if now.saturating_sub(c.last_interaction) > timeout as u64 && !c.has(super::flags::BLOCKED) {
         debug!("Closing idle client id={} addr={}", c.id, c.addr);
         free_client_async(server, id);
         return true;
@@ -264,6 +276,12 @@ fn resize_query_buffer(server: &mut Server, id: ClientId) {
 
 /// Runs before each poll (`beforeSleep`); see the module docs for the order.
 pub fn before_sleep(el: &mut Loop, server: &mut Server) {
+    // Listeners opened by CONFIG SET port/bind join the loop here: commands
+    // do not get the event loop.
+    super::config_cmd::register_new_listeners(el, server);
+    // 0. Clients whose pause ended run their waiting commands, so their
+    //    replies go out in step 1.
+    super::client_cmd::process_unblocked_clients(server);
     // 1. Replies made by this turn's events go out first: the client is
     //    waiting for them, and step 2 costs a syscall per client.
     handle_clients_with_pending_writes(server);
@@ -287,6 +305,7 @@ pub fn before_sleep(el: &mut Loop, server: &mut Server) {
         || !server.clients_pending_write.is_empty()
         || !server.listeners_pending_accept.is_empty();
     el.set_dont_wait(pending);
+    super::info::el_cycle_end(server);
 }
 
 /// Shuts down cleanly (`prepareForShutdown` + `finishShutdown`): stop

@@ -129,6 +129,8 @@ impl Server {
     fn lookup(&mut self, db: usize, key: &[u8], access: Access) -> Option<&mut Obj> {
         self.expire_if_needed(db, key);
         let lru = self.lru_clock;
+        // CLIENT NO-TOUCH: the running client's lookups touch nothing.
+        let no_touch = self.current_client_no_touch;
         let Server { dbs, stats, .. } = self;
         let found = dbs[db].dict.get_mut(key);
         if access != Access::Write {
@@ -139,7 +141,7 @@ impl Server {
             }
         }
         found.map(|o| {
-            if access != Access::ReadNoTouch {
+            if access != Access::ReadNoTouch && !no_touch {
                 o.lru = lru;
             }
             &mut *o
@@ -201,6 +203,7 @@ impl Server {
             let old = std::mem::take(&mut self.dbs[i]);
             removed += old.dict.len();
             if lazy {
+                self.stats.lazyfreed_objects += old.dict.len() as u64;
                 self.lazyfree.push(old.dict);
                 self.lazyfree_expires.push(old.expires);
             }

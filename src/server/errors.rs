@@ -57,6 +57,14 @@ pub enum CommandError {
     InvalidNumberOfArguments,
     /// COMMAND GETKEYS when the key positions cannot be found.
     InvalidArguments,
+    /// CONFIG SET with a name no parameter has (the first one, as sent).
+    ConfigUnknownOption(Vec<u8>),
+    /// CONFIG SET refused: the parameter as named, and the reason.
+    ConfigSetFailed(Vec<u8>, String),
+    /// CONFIG REWRITE when the server started without a config file.
+    NoConfigFile,
+    /// CONFIG REWRITE could not write the file (`strerror` text).
+    ConfigRewriteFailed(String),
     /// SCAN with a cursor that is not a number.
     InvalidCursor,
     /// RENAME of a missing key (`shared.nokeyerr`).
@@ -100,6 +108,41 @@ pub enum CommandError {
     LcsTooMuchMemory,
     /// LCS whose table could not be allocated.
     LcsAllocFailed,
+    /// DEBUG refused by `enable-debug-command` (`processCommand`'s check
+    /// of `CMD_PROTECTED` commands).
+    DebugNotAllowed,
+    /// A connection refused by protected mode (`clientAcceptHandler`).
+    ProtectedMode,
+    /// `addReplySubcommandSyntaxError`: the subcommand as sent (cut to 128
+    /// bytes at most) and the container's name as sent.
+    SubcommandSyntax(Vec<u8>, Vec<u8>),
+    /// CLIENT LIST/KILL TYPE with a name `getClientTypeByName` rejects.
+    UnknownClientType(Vec<u8>),
+    /// CLIENT LIST ID with an ID that is not a number.
+    InvalidClientId,
+    /// CLIENT KILL ID below 1 or not a number.
+    ClientIdNotPositive,
+    /// CLIENT KILL in the old form found no client at the address.
+    NoSuchClient,
+    /// CLIENT KILL USER with a user that does not exist.
+    NoSuchUser(Vec<u8>),
+    /// A timeout that is not an integer (`getTimeoutFromObjectOrReply`).
+    TimeoutNotInteger,
+    /// A timeout below zero (`getTimeoutFromObjectOrReply`).
+    TimeoutNegative,
+    /// CLIENT PAUSE with a mode other than WRITE or ALL.
+    PauseMode,
+    /// `getPositiveLongFromObjectOrReply` without a message of its own.
+    NotPositive,
+    /// DEBUG PROTOCOL with a type it does not know.
+    WrongProtocolType,
+    /// A push reply asked for on RESP2 (DEBUG PROTOCOL PUSH).
+    Resp2NotSupported,
+    /// SHUTDOWN ABORT with no shutdown pending (`abortShutdown`).
+    NoShutdownInProgress,
+    /// SHUTDOWN that could not complete, or that ABORT cancelled
+    /// (`prepareForShutdown`, `replyToClientsBlockedOnShutdown`).
+    ShutdownFailed,
 }
 
 impl CommandError {
@@ -127,6 +170,40 @@ impl CommandError {
                 m.push(b'\'');
                 m
             }
+            CommandError::ConfigUnknownOption(name) => {
+                let mut m =
+                    b"ERR Unknown option or number of arguments for CONFIG SET - '".to_vec();
+                m.extend_from_slice(name);
+                m.push(b'\'');
+                m
+            }
+            CommandError::ConfigSetFailed(name, reason) => {
+                let mut m = b"ERR CONFIG SET failed (possibly related to argument '".to_vec();
+                m.extend_from_slice(name);
+                m.extend_from_slice(b"') - ");
+                m.extend_from_slice(reason.as_bytes());
+                m
+            }
+            CommandError::SubcommandSyntax(sub, container) => {
+                let mut m = b"ERR unknown subcommand or wrong number of arguments for '".to_vec();
+                m.extend_from_slice(sub);
+                m.extend_from_slice(b"'. Try ");
+                m.extend_from_slice(&container.to_ascii_uppercase());
+                m.extend_from_slice(b" HELP.");
+                m
+            }
+            CommandError::UnknownClientType(name) => {
+                let mut m = b"ERR Unknown client type '".to_vec();
+                m.extend_from_slice(name);
+                m.push(b'\'');
+                m
+            }
+            CommandError::NoSuchUser(name) => {
+                let mut m = b"ERR No such user '".to_vec();
+                m.extend_from_slice(name);
+                m.push(b'\'');
+                m
+            }
             other => other.to_string().into_bytes(),
         }
     }
@@ -150,7 +227,15 @@ impl fmt::Display for CommandError {
             }
             CommandError::UnknownCommand { .. }
             | CommandError::UnknownSubcommand(..)
-            | CommandError::HelloSyntax(_) => f.write_str(&String::from_utf8_lossy(&self.text())),
+            | CommandError::HelloSyntax(_)
+            | CommandError::ConfigUnknownOption(_)
+            | CommandError::ConfigSetFailed(..) => {
+                f.write_str(&String::from_utf8_lossy(&self.text()))
+            }
+            CommandError::NoConfigFile => {
+                f.write_str("ERR The server is running without a config file")
+            }
+            CommandError::ConfigRewriteFailed(e) => write!(f, "ERR Rewriting config file: {e}"),
             CommandError::NoAuth => f.write_str("NOAUTH Authentication required."),
             CommandError::WrongPass => {
                 f.write_str("WRONGPASS invalid username-password pair or user is disabled.")
@@ -229,6 +314,53 @@ impl fmt::Display for CommandError {
             ),
             CommandError::LcsAllocFailed => {
                 f.write_str("ERR Insufficient memory, failed allocating transient memory for LCS")
+            }
+            CommandError::DebugNotAllowed => f.write_str(
+                "ERR DEBUG command not allowed. If the enable-debug-command option is set to \
+                 \"local\", you can run it from a local connection, otherwise you need to set \
+                 this option in the configuration file, and then restart the server.",
+            ),
+            CommandError::ProtectedMode => f.write_str(
+                "DENIED Redis is running in protected mode because protected mode is enabled \
+                 and no password is set for the default user. In this mode connections are \
+                 only accepted from the loopback interface. If you want to connect from \
+                 external computers to Redis you may adopt one of the following solutions: \
+                 1) Just disable protected mode sending the command 'CONFIG SET protected-mode \
+                 no' from the loopback interface by connecting to Redis from the same host the \
+                 server is running, however MAKE SURE Redis is not publicly accessible from \
+                 internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) \
+                 Alternatively you can just disable the protected mode by editing the Redis \
+                 configuration file, and setting the protected mode option to 'no', and then \
+                 restarting the server. 3) If you started the server manually just for \
+                 testing, restart it with the '--protected-mode no' option. 4) Setup a an \
+                 authentication password for the default user. NOTE: You only need to do one \
+                 of the above things in order for the server to start accepting connections \
+                 from the outside.",
+            ),
+            CommandError::SubcommandSyntax(..)
+            | CommandError::UnknownClientType(_)
+            | CommandError::NoSuchUser(_) => f.write_str(&String::from_utf8_lossy(&self.text())),
+            CommandError::InvalidClientId => f.write_str("ERR Invalid client ID"),
+            CommandError::ClientIdNotPositive => {
+                f.write_str("ERR client-id should be greater than 0")
+            }
+            CommandError::NoSuchClient => f.write_str("ERR No such client"),
+            CommandError::TimeoutNotInteger => {
+                f.write_str("ERR timeout is not an integer or out of range")
+            }
+            CommandError::TimeoutNegative => f.write_str("ERR timeout is negative"),
+            CommandError::PauseMode => f.write_str("ERR CLIENT PAUSE mode must be WRITE or ALL"),
+            CommandError::NotPositive => f.write_str("ERR value is out of range, must be positive"),
+            CommandError::WrongProtocolType => f.write_str(
+                "ERR Wrong protocol type name. Please use one of the following: \
+                 string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false",
+            ),
+            CommandError::Resp2NotSupported => {
+                f.write_str("ERR RESP2 is not supported by this command")
+            }
+            CommandError::NoShutdownInProgress => f.write_str("ERR No shutdown in progress."),
+            CommandError::ShutdownFailed => {
+                f.write_str("ERR Errors trying to SHUTDOWN. Check logs.")
             }
         }
     }

@@ -87,6 +87,11 @@ impl Default for CycleState {
 /// One run of the active expiry cycle (`activeExpireCycle`).
 pub fn active_expire_cycle(server: &mut Server, cycle: Cycle, cron_period: Duration) {
     let start = Instant::now();
+    // While clients are paused the dataset must not change, expiry
+    // included (`checkClientPauseTimeoutAndReturnIfPaused`).
+    if super::client_cmd::check_pause_timeout(server) {
+        return;
+    }
     let state = &mut server.expire_cycle;
     if !state.enabled {
         return;
@@ -117,6 +122,7 @@ pub fn active_expire_cycle(server: &mut Server, cycle: Cycle, cron_period: Durat
     };
     state.timelimit_exit = false;
     let mut iteration = 0usize;
+    let (mut total_sampled, mut total_expired) = (0usize, 0usize);
     'dbs: for _ in 0..dbs {
         let db = server.expire_cycle.current_db % ndbs;
         server.expire_cycle.current_db = db + 1;
@@ -125,6 +131,8 @@ pub fn active_expire_cycle(server: &mut Server, cycle: Cycle, cron_period: Durat
                 break;
             }
             let (sampled, expired) = expire_sample(server, db);
+            total_sampled += sampled;
+            total_expired += expired;
             iteration += 1;
             if iteration.is_multiple_of(16) && start.elapsed() > budget {
                 server.expire_cycle.timelimit_exit = true;
@@ -137,6 +145,15 @@ pub fn active_expire_cycle(server: &mut Server, cycle: Cycle, cron_period: Durat
         }
     }
     let elapsed = start.elapsed();
+    server.stats.expire_cycle_time_used_us += elapsed.as_micros() as u64;
+    // A running average of the share of expired keys in the samples
+    // (`stat_expired_stale_perc`).
+    let current = if total_sampled > 0 {
+        total_expired as f64 / total_sampled as f64
+    } else {
+        0.0
+    };
+    server.stats.expired_stale_perc = current * 0.05 + server.stats.expired_stale_perc * 0.95;
     let state = &mut server.expire_cycle;
     if cycle == Cycle::Slow {
         state.last_duration = elapsed;

@@ -34,7 +34,10 @@ pub fn level_filter(loglevel: &str) -> LevelFilter {
 /// Installs the logger. Fails only if the log file cannot be opened.
 pub fn init(config: &Config) -> io::Result<()> {
     let mut builder = env_logger::Builder::new();
-    builder.filter_level(level_filter(config.loglevel));
+    // The builder lets everything through; `log::set_max_level` below is
+    // the one filter, so that CONFIG SET loglevel can raise it as well as
+    // lower it.
+    builder.filter_level(LevelFilter::Trace);
     let pid = std::process::id();
     builder.format(move |out, record| {
         let mark = match record.level() {

@@ -19,6 +19,9 @@
 //! | `cron` | server.c `serverCron`, `beforeSleep`, `clientsCron` |
 //! | `commands` | server.c command table, `processCommand`, `call` |
 //! | `command_cmd` | server.c `commandCommand` and its subcommands |
+//! | `client_cmd` | networking.c `clientCommand`, client pause, protected mode |
+//! | `server_cmd` | server.c TIME, SHUTDOWN |
+//! | `debug` | debug.c `debugCommand`, DEBUG DIGEST's SHA1 |
 //! | `connection` | PING, ECHO, QUIT, RESET, HELLO, AUTH, SELECT |
 //! | `config` | config.c |
 //! | `errors` | the error replies (shared objects of server.c and others) |
@@ -30,26 +33,34 @@
 //! | `object` | object.c: stored values, OBJECT |
 //! | `expire` | expire.c: EXPIRE family, the active expiry cycle |
 //! | `t_string` | t_string.c: string commands |
+//! | `info` | server.c `infoCommand`, `genRedisInfoString` |
+//! | `zmalloc` | zmalloc.c: the counting allocator, RSS |
 //!
 //! Deviations from Redis: no unix socket, TLS, I/O threads or modules.
 
+pub mod client_cmd;
 pub mod command_cmd;
 pub mod commands;
 pub mod config;
+pub mod config_cmd;
 pub mod connection;
 pub mod cron;
 pub mod db;
+pub mod debug;
 pub mod dict;
 pub mod errors;
 pub mod expire;
+pub mod info;
 pub mod logging;
 pub mod networking;
 pub mod object;
 pub mod reply;
 pub mod resp;
 pub mod sds;
+pub mod server_cmd;
 pub mod t_string;
 pub mod util;
+pub mod zmalloc;
 
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -99,6 +110,13 @@ pub mod flags {
     pub const PENDING_READ: u32 = 1 << 3;
     /// Closed for a protocol error (`CLIENT_PROTOCOL_ERROR`).
     pub const PROTOCOL_ERROR: u32 = 1 << 4;
+    /// Runs nothing until unblocked (`CLIENT_BLOCKED`): a command postponed
+    /// by CLIENT PAUSE (its argv kept), or a SHUTDOWN in progress.
+    pub const BLOCKED: u32 = 1 << 5;
+    /// CLIENT NO-EVICT ON (`CLIENT_NO_EVICT`).
+    pub const NO_EVICT: u32 = 1 << 6;
+    /// CLIENT NO-TOUCH ON (`CLIENT_NO_TOUCH`, Redis 7.2).
+    pub const NO_TOUCH: u32 = 1 << 7;
 }
 
 /// The slab key of a client: how the server names a connection internally.
@@ -150,6 +168,8 @@ pub struct Client {
     pub write_ready: bool,
     /// Name of the last command run, for CLIENT LIST.
     pub last_cmd: &'static str,
+    /// The last command run, for CLIENT LIST's `cmd=` (`c->lastcmd`).
+    pub last_cmd_spec: Option<&'static commands::CommandSpec>,
 }
 
 impl Client {
@@ -176,6 +196,20 @@ pub struct Stats {
     pub net_output_bytes: u64,
     pub unexpected_error_replies: u64,
     pub total_error_replies: u64,
+    /// The longest single command so far, and its name (ferrodis's own
+    /// statistic: the event loop must never stall on one command).
+    pub slowest_command_usec: u64,
+    pub slowest_command: &'static str,
+    /// Reads and writes of client sockets that moved data.
+    pub total_reads_processed: u64,
+    pub total_writes_processed: u64,
+    /// Running average share of expired keys in the expiry cycle's samples
+    /// (`stat_expired_stale_perc`), 0..1.
+    pub expired_stale_perc: f64,
+    /// Time spent in the active expiry cycle, in microseconds.
+    pub expire_cycle_time_used_us: u64,
+    /// Keys handed to lazy freeing (FLUSH ASYNC).
+    pub lazyfreed_objects: u64,
     pub keyspace_hits: u64,
     pub keyspace_misses: u64,
     pub expired_keys: u64,
@@ -234,6 +268,17 @@ pub struct Server {
     pub lazyfree_expires: Vec<dict::Dict<i64>>,
     /// State of the active expiry cycle (`activeExpireCycle`'s statics).
     pub expire_cycle: expire::CycleState,
+    /// CLIENT PAUSE and the clients it holds (see client_cmd.rs).
+    pub pause: client_cmd::PauseState,
+    /// Set by SHUTDOWN, read by server_cron, which has the event loop.
+    pub shutdown_requested: bool,
+    /// Clients blocked in SHUTDOWN, answered if it is aborted.
+    pub shutdown_clients: Vec<(ClientId, u64)>,
+    /// Whether the running command's client has CLIENT NO-TOUCH on: its
+    /// lookups leave access times alone (set by `commands::call`).
+    pub current_client_no_touch: bool,
+    /// DEBUG's settings (see debug.rs).
+    pub debug: debug::DebugState,
     /// INFO commandstats, by command (see `commands::call`).
     pub command_stats: std::collections::HashMap<
         usize,
@@ -242,6 +287,9 @@ pub struct Server {
     >,
     /// INFO errorstats: error replies by code (`server.errors`).
     pub error_stats: std::collections::HashMap<String, u64>,
+    /// What only INFO reads: run id, memory samples, instantaneous
+    /// metrics, event-loop cycles, latency histograms (see info.rs).
+    pub info: info::InfoState,
 }
 
 /// Milliseconds since the epoch (`mstime`).
@@ -294,8 +342,14 @@ impl Server {
             lazyfree: Vec::new(),
             lazyfree_expires: Vec::new(),
             expire_cycle: expire::CycleState::default(),
+            pause: client_cmd::PauseState::default(),
+            shutdown_requested: false,
+            shutdown_clients: Vec::new(),
+            current_client_no_touch: false,
+            debug: debug::DebugState::default(),
             command_stats: std::collections::HashMap::default(),
             error_stats: std::collections::HashMap::new(),
+            info: info::InfoState::new(),
         };
         server.dbs.resize_with(databases, db::Db::default);
         server.lru_clock = lru_clock();

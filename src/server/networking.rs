@@ -177,6 +177,12 @@ fn accept_common(el: &mut Loop, server: &mut Server, mut stream: TcpStream, peer
         server.stats.rejected_conn += 1;
         return;
     }
+    // Protected mode: explain, best effort, and close (clientAcceptHandler).
+    if super::client_cmd::protected_mode_denies(server, peer.ip()) {
+        let _ = stream.write(&super::client_cmd::protected_mode_reply());
+        server.stats.rejected_conn += 1;
+        return;
+    }
     if let Err(e) = configure_stream(&stream, server.config.tcp_keepalive) {
         debug!("Error configuring client socket {peer}: {e}");
     }
@@ -213,6 +219,7 @@ fn accept_common(el: &mut Loop, server: &mut Server, mut stream: TcpStream, peer
         // A fresh socket can be written; an edge may never come for it.
         write_ready: true,
         last_cmd: "NULL",
+        last_cmd_spec: None,
     });
     server.stats.numconnections += 1;
     debug!("Accepted {peer}");
@@ -294,6 +301,7 @@ pub fn read_query_from_client(server: &mut Server, id: ClientId) {
             c.querybuf_peak = c.querybuf_peak.max(c.querybuf.len());
             c.last_interaction = server.unixtime;
             server.stats.net_input_bytes += n as u64;
+            server.stats.total_reads_processed += 1;
         }
         Err(e) if e.kind() == ErrorKind::WouldBlock => {
             c.read_ready = false;
@@ -340,6 +348,11 @@ pub fn process_input_buffer(server: &mut Server, id: ClientId) {
         if c.has(flags::CLOSE_AFTER_REPLY | flags::CLOSE_ASAP) {
             break;
         }
+        // A blocked client (CLIENT PAUSE, SHUTDOWN) runs nothing more until
+        // client_cmd::process_unblocked_clients resumes it.
+        if c.has(flags::BLOCKED) {
+            break;
+        }
         let limits = Limits {
             max_bulk_len,
             auth_required: auth_required && !c.authenticated,
@@ -351,11 +364,19 @@ pub fn process_input_buffer(server: &mut Server, id: ClientId) {
                 set_protocol_error(c, &e.message());
                 break;
             }
-            Parsed::Command if c.parse.argv.is_empty() => c.parse.reset(),
+            Parsed::Command if c.parse.argv.is_empty() => {
+                // An empty request still ends a CLIENT REPLY SKIP, as
+                // Redis's resetClient does.
+                c.reply.command_done();
+                c.parse.reset();
+            }
             Parsed::Command => {
                 process_command(server, id);
                 if let Some(c) = server.clients.get_mut(id.0) {
-                    c.parse.reset();
+                    // A command postponed by CLIENT PAUSE keeps its argv.
+                    if !c.has(flags::BLOCKED) || c.parse.argv.is_empty() {
+                        c.parse.reset();
+                    }
                 }
             }
         }
@@ -466,6 +487,7 @@ fn write_with_limit(server: &mut Server, id: ClientId, limit: usize) -> WriteOut
     if total > 0 {
         c.last_interaction = server.unixtime;
         server.stats.net_output_bytes += total as u64;
+        server.stats.total_writes_processed += 1;
     }
     if !c.reply.has_pending() && c.has(flags::CLOSE_AFTER_REPLY) {
         free_client_async(server, id);
@@ -571,6 +593,48 @@ pub fn close_listening_sockets(el: &mut Loop, server: &mut Server) {
         el.unregister(&mut listener.socket, Token(index));
     }
     server.listeners_pending_accept.clear();
+}
+
+/// Closes every listener and listens anew on the configured port and
+/// addresses, for CONFIG SET `port` and `bind` (`changeListenPort`,
+/// `changeBindAddr`). Port 0 leaves no TCP listener, as in Redis. On
+/// failure no listener is left either: the caller puts the old values back
+/// and calls this again, as Redis does. Dropping the old sockets closes
+/// them, which also takes them out of the poller; command handlers have no
+/// event loop, so the new sockets are registered by
+/// `config_cmd::register_new_listeners` in before_sleep.
+pub fn change_listen_addresses(server: &mut Server) -> Result<(), String> {
+    server.listeners.clear();
+    server.listeners_pending_accept.clear();
+    let port = server.config.port;
+    if port == 0 {
+        return Ok(());
+    }
+    let port = u16::try_from(port).map_err(|_| format!("Invalid port {port}"))?;
+    let mut listeners = Vec::new();
+    for spec in server.config.bind.iter().take(CONFIG_BINDADDR_MAX) {
+        let (optional, host) = match spec.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, spec.as_str()),
+        };
+        let host = match host {
+            "*" => "0.0.0.0",
+            "::*" => "::",
+            other => other,
+        };
+        match bind_listener(host, port, server.config.tcp_backlog) {
+            Ok((socket, addr)) => listeners.push(Listener { socket, addr }),
+            Err(e) if optional && is_address_unavailable(&e) => {
+                info!("Skipping optional bind address {host}:{port}: {e}");
+            }
+            Err(e) => {
+                warn!("Warning: Could not create server TCP listening socket {host}:{port}: {e}");
+                return Err(format!("Failed listening on port {port} (tcp)"));
+            }
+        }
+    }
+    server.listeners = listeners;
+    Ok(())
 }
 
 /// Printable form of bytes for logs (`sdscatrepr` without the quotes).

@@ -42,6 +42,22 @@ pub struct ReplyBuf {
     /// Codes of the error replies added since the server last collected
     /// them (for INFO errorstats and the failed_calls of commandstats).
     pub error_codes: Vec<String>,
+    /// CLIENT REPLY: whether replies are kept or dropped.
+    pub mode: ReplyMode,
+}
+
+/// CLIENT REPLY's state (`CLIENT_REPLY_OFF`, `CLIENT_REPLY_SKIP_NEXT`,
+/// `CLIENT_REPLY_SKIP`). While `Off` or `Skip`, [`ReplyBuf::add`] drops
+/// everything, as `prepareClientToWrite` refuses such clients.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReplyMode {
+    #[default]
+    On,
+    Off,
+    /// CLIENT REPLY SKIP ran: the next command's replies are dropped.
+    SkipNext,
+    /// Dropping the replies of this one command.
+    Skip,
 }
 
 impl Default for ReplyBuf {
@@ -53,6 +69,7 @@ impl Default for ReplyBuf {
             list_bytes: 0,
             resp: 2,
             error_codes: Vec::new(),
+            mode: ReplyMode::On,
         }
     }
 }
@@ -78,8 +95,12 @@ impl ReplyBuf {
         self.list.len()
     }
 
-    /// Appends raw protocol bytes (`_addReplyToBufferOrList`).
+    /// Appends raw protocol bytes (`_addReplyToBufferOrList`), unless
+    /// CLIENT REPLY silenced the client.
     pub fn add(&mut self, data: &[u8]) {
+        if matches!(self.mode, ReplyMode::Off | ReplyMode::Skip) {
+            return;
+        }
         let mut data = data;
         if self.list.is_empty() {
             let room = self.buf.capacity() - self.buf.len();
@@ -331,6 +352,34 @@ impl ReplyBuf {
         } else {
             self.bulk(text);
         }
+    }
+
+    /// `(<digits>` in RESP3, a bulk string in RESP2 (`addReplyBigNum`).
+    pub fn bignum(&mut self, digits: &[u8]) {
+        if self.resp >= 3 {
+            self.add(b"(");
+            self.add(digits);
+            self.add(b"\r\n");
+        } else {
+            self.bulk(digits);
+        }
+    }
+
+    /// `|<n>`: an attribute map of `n` pairs before the next reply
+    /// (`addReplyAttributeLen`). RESP3 only: RESP2 has no attributes, and
+    /// callers leave them out.
+    pub fn attribute_len(&mut self, n: usize) {
+        self.header(b'|', n as i64);
+    }
+
+    /// Moves CLIENT REPLY SKIP on after a command (`resetClient`): a skip
+    /// asked for by this command applies to the next one only.
+    pub fn command_done(&mut self) {
+        self.mode = match self.mode {
+            ReplyMode::SkipNext => ReplyMode::Skip,
+            ReplyMode::Skip => ReplyMode::On,
+            other => other,
+        };
     }
 }
 
