@@ -405,7 +405,7 @@ fn resume_client(server: &mut Server, id: ClientId, client_id: u64) {
     if c.parse.argv.is_empty() {
         c.parse.reset();
     } else {
-        server.cmd_time_ms = super::mstime();
+        super::commands::start_command_clock(server);
         process_command(server, id);
         match server.clients.get_mut(id.0) {
             // Blocked again (a new pause, or SHUTDOWN): wait again.

@@ -656,7 +656,6 @@ pub fn collect_error_stats(server: &mut Server, id: ClientId) -> usize {
 /// Runs a command and counts it (`call`): calls, time, and whether it
 /// replied with an error.
 pub fn call(server: &mut Server, id: ClientId, cmd: &'static CommandSpec, argv: &Argv) {
-    let start = std::time::Instant::now();
     let c = server.client(id);
     c.last_cmd = cmd.name;
     c.last_cmd_spec = Some(cmd);
@@ -664,7 +663,12 @@ pub fn call(server: &mut Server, id: ClientId, cmd: &'static CommandSpec, argv: 
     let no_touch = c.has(super::flags::NO_TOUCH) && cmd.name != "touch";
     server.current_client_no_touch = no_touch;
     (cmd.proc_)(server, id, argv);
-    let usec = start.elapsed().as_micros() as u64;
+    // One clock reading per command: it ends this command's time and
+    // starts the next one's (see `start_command_clock`), so a command's
+    // microseconds also hold the parsing of its request.
+    let now = std::time::Instant::now();
+    let usec = now.saturating_duration_since(server.cmd_clock).as_micros() as u64;
+    server.cmd_clock = now;
     super::info::record_call(server, cmd, usec);
     let failed = collect_error_stats(server, id) > 0;
     if usec > server.stats.slowest_command_usec {
@@ -678,6 +682,15 @@ pub fn call(server: &mut Server, id: ClientId, cmd: &'static CommandSpec, argv: 
         stats.failed_calls += 1;
     }
     server.stats.numcommands += 1;
+}
+
+/// Starts the clocks of a batch of commands: the wall clock that expiry
+/// decisions use, and the mark from which `call` measures each command.
+/// Called before running the commands of one read (or of a client that a
+/// pause held back).
+pub fn start_command_clock(server: &mut Server) {
+    server.cmd_time_ms = super::mstime();
+    server.cmd_clock = std::time::Instant::now();
 }
 
 /// Hands the argv vector back to the client so its capacity is reused.

@@ -86,12 +86,17 @@ impl Default for CycleState {
 
 /// One run of the active expiry cycle (`activeExpireCycle`).
 pub fn active_expire_cycle(server: &mut Server, cycle: Cycle, cron_period: Duration) {
-    let start = Instant::now();
+    // The fast cycle runs before every poll: decide cheaply, without
+    // reading the clock, whether it has anything to do.
+    if cycle == Cycle::Fast && !server.expire_cycle.timelimit_exit {
+        return;
+    }
     // While clients are paused the dataset must not change, expiry
     // included (`checkClientPauseTimeoutAndReturnIfPaused`).
     if super::client_cmd::check_pause_timeout(server) {
         return;
     }
+    let start = Instant::now();
     let state = &mut server.expire_cycle;
     if !state.enabled {
         return;
@@ -99,9 +104,6 @@ pub fn active_expire_cycle(server: &mut Server, cycle: Cycle, cron_period: Durat
     let budget = match cycle {
         Cycle::Fast => {
             // Only when the slow cycle could not keep up, and not too often.
-            if !state.timelimit_exit {
-                return;
-            }
             if state
                 .last_fast
                 .is_some_and(|last| start.duration_since(last) < FAST_DURATION * 2)

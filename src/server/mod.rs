@@ -258,6 +258,8 @@ pub struct Server {
     /// Unix time in ms at which the running command started: expiry
     /// decisions within one command all use this instant.
     pub cmd_time_ms: i64,
+    /// When the running command started (see `commands::call`).
+    pub cmd_clock: std::time::Instant,
     /// The LRU clock in seconds, refreshed by cron (`server.lruclock`).
     pub lru_clock: u32,
     /// Random numbers for sampling keys.
@@ -337,6 +339,7 @@ impl Server {
             last_security_warning: 0,
             dbs: Vec::new(),
             cmd_time_ms: 0,
+            cmd_clock: std::time::Instant::now(),
             lru_clock: 0,
             rng: util::Rng::from_entropy(),
             lazyfree: Vec::new(),

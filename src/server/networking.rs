@@ -337,7 +337,7 @@ pub fn read_query_from_client(server: &mut Server, id: ClientId) {
 pub fn process_input_buffer(server: &mut Server, id: ClientId) {
     // One clock reading for the batch: the commands of one read are
     // microseconds apart, and expiry decisions within a batch agree.
-    server.cmd_time_ms = super::mstime();
+    super::commands::start_command_clock(server);
     let max_bulk_len = server.config.proto_max_bulk_len;
     let auth_required = server.auth_required();
     loop {
