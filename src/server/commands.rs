@@ -694,10 +694,9 @@ pub fn start_command_clock(server: &mut Server) {
 }
 
 /// Hands the argv vector back to the client so its capacity is reused.
-fn give_back(server: &mut Server, id: ClientId, mut argv: Argv) {
+fn give_back(server: &mut Server, id: ClientId, argv: Argv) {
     if let Some(c) = server.clients.get_mut(id.0) {
-        argv.clear();
-        c.parse.argv = argv;
+        c.parse.recycle(argv);
         // One command done: CLIENT REPLY SKIP moves on (`resetClient`).
         c.reply.command_done();
     }

@@ -145,13 +145,24 @@ pub enum ReqType {
     Multibulk,
 }
 
+/// Most argument buffers a client keeps for reuse.
+const ARG_POOL_MAX: usize = 16;
+/// Largest argument buffer kept for reuse; bigger ones are freed.
+const ARG_POOL_MAX_CAP: usize = 1024;
+
 /// Parse state kept across reads (`reqtype`, `multibulklen`, `bulklen`,
-/// `argv`).
+/// `argv`), and a few spare argument buffers.
+///
+/// Every argument of every command used to be a fresh allocation freed
+/// right after the command. The buffers of a finished command go back to
+/// `pool` instead (see [`ParseState::recycle`]) and the parser fills them
+/// again, so a client sending small requests stops allocating for them.
 pub struct ParseState {
     pub reqtype: ReqType,
     multibulklen: i64,
     bulklen: i64,
     pub argv: Argv,
+    pool: Vec<Vec<u8>>,
 }
 
 impl Default for ParseState {
@@ -161,6 +172,7 @@ impl Default for ParseState {
             multibulklen: 0,
             bulklen: -1,
             argv: Vec::new(),
+            pool: Vec::new(),
         }
     }
 }
@@ -171,7 +183,22 @@ impl ParseState {
         self.reqtype = ReqType::Unknown;
         self.multibulklen = 0;
         self.bulklen = -1;
-        self.argv.clear();
+        if !self.argv.is_empty() {
+            let argv = std::mem::take(&mut self.argv);
+            self.recycle(argv);
+        }
+    }
+
+    /// Takes back an argv after its command ran: small argument buffers go
+    /// to the pool, big ones are freed, and the emptied vector becomes
+    /// `argv` again, keeping its capacity.
+    pub fn recycle(&mut self, mut argv: Argv) {
+        for arg in argv.drain(..) {
+            if arg.capacity() <= ARG_POOL_MAX_CAP && self.pool.len() < ARG_POOL_MAX {
+                self.pool.push(arg);
+            }
+        }
+        self.argv = argv;
     }
 
     /// The bulk length being waited for, if a big argument is in flight: the
@@ -281,13 +308,19 @@ fn parse_inline(qb: &mut QueryBuf, state: &mut ParseState) -> Parsed {
     if let Some(stripped) = line.strip_suffix(b"\r") {
         line = stripped;
     }
-    match split_args(line) {
-        Some(args) => {
-            state.argv = args;
-            qb.pos += newline + 1;
-            Parsed::Command
-        }
-        None => Parsed::Error(ProtocolError::UnbalancedQuotes),
+    let ParseState { argv, pool, .. } = state;
+    argv.clear();
+    let new_arg = || {
+        pool.pop().map(|mut v| {
+            v.clear();
+            v
+        })
+    };
+    if split_args_with(line, argv, new_arg) {
+        qb.pos += newline + 1;
+        Parsed::Command
+    } else {
+        Parsed::Error(ProtocolError::UnbalancedQuotes)
     }
 }
 
@@ -373,7 +406,9 @@ fn parse_multibulk(qb: &mut QueryBuf, state: &mut ParseState, limits: &Limits) -
         {
             qb.take_big_arg(len)
         } else {
-            let arg = qb.unparsed()[..len].to_vec();
+            let mut arg = state.pool.pop().unwrap_or_default();
+            arg.clear();
+            arg.extend_from_slice(&qb.unparsed()[..len]);
             // The two bytes after the data are skipped unchecked.
             qb.pos += len + 2;
             arg
@@ -438,22 +473,33 @@ fn hex_value(c: u8) -> Option<u8> {
 /// space or the end. `None` means unbalanced quotes. A NUL byte ends the
 /// line, as it ends the C string.
 pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
+    let mut args = Vec::new();
+    split_args_with(line, &mut args, || None).then_some(args)
+}
+
+/// [`split_args`] into `args`, taking each argument's buffer from
+/// `new_arg` when it has one (a cleared spare) or allocating otherwise.
+/// Returns false for unbalanced quotes.
+fn split_args_with(
+    line: &[u8],
+    args: &mut Argv,
+    mut new_arg: impl FnMut() -> Option<Vec<u8>>,
+) -> bool {
     let line = match memchr::memchr(0, line) {
         Some(nul) => &line[..nul],
         None => line,
     };
     // `at(i)` reads like `p[i]` on a NUL-terminated string.
     let at = |i: usize| line.get(i).copied().unwrap_or(0);
-    let mut args = Vec::new();
     let mut p = 0;
     loop {
         while p < line.len() && is_c_space(line[p]) {
             p += 1;
         }
         if p >= line.len() {
-            return Some(args);
+            return true;
         }
-        let mut current = Vec::new();
+        let mut current = new_arg().unwrap_or_default();
         let (mut in_dq, mut in_sq) = (false, false);
         loop {
             let c = at(p);
@@ -476,12 +522,12 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
                     });
                 } else if c == b'"' {
                     if at(p + 1) != 0 && !is_c_space(at(p + 1)) {
-                        return None;
+                        return false;
                     }
                     p += 1;
                     break;
                 } else if c == 0 {
-                    return None;
+                    return false;
                 } else {
                     current.push(c);
                 }
@@ -491,12 +537,12 @@ pub fn split_args(line: &[u8]) -> Option<Vec<Vec<u8>>> {
                     current.push(b'\'');
                 } else if c == b'\'' {
                     if at(p + 1) != 0 && !is_c_space(at(p + 1)) {
-                        return None;
+                        return false;
                     }
                     p += 1;
                     break;
                 } else if c == 0 {
-                    return None;
+                    return false;
                 } else {
                     current.push(c);
                 }
@@ -645,6 +691,29 @@ mod tests {
             Some(ProtocolError::UnauthenticatedBulkLength)
         );
         assert_eq!(parse_all(b"*1\r\n$16384\r\n", &locked).1, None);
+    }
+
+    #[test]
+    fn argument_buffers_are_reused_after_recycle() {
+        for input in [&b"*1\r\n$4\r\nPING\r\n"[..], b"PING\r\n"] {
+            let mut qb = QueryBuf::default();
+            let mut st = ParseState::default();
+            feed(&mut qb, input);
+            assert_eq!(parse_request(&mut qb, &mut st, &OPEN), Parsed::Command);
+            let argv = std::mem::take(&mut st.argv);
+            let first = argv[0].as_ptr();
+            st.recycle(argv);
+            st.reset();
+            qb.compact();
+            feed(&mut qb, input);
+            assert_eq!(parse_request(&mut qb, &mut st, &OPEN), Parsed::Command);
+            assert_eq!(st.argv, args(&["PING"]));
+            assert_eq!(st.argv[0].as_ptr(), first, "same buffer for {input:?}");
+        }
+        // Big buffers are not kept.
+        let mut st = ParseState::default();
+        st.recycle(vec![vec![0u8; ARG_POOL_MAX_CAP + 1]]);
+        assert!(st.pool.is_empty());
     }
 
     #[test]
