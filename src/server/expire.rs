@@ -522,6 +522,67 @@ fn persist_command(server: &mut Server, id: ClientId, argv: &Argv) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::config::Config;
+    use crate::server::object::{Obj, Value};
+
+    /// CPU time of this thread: unlike wall time, it does not grow while a
+    /// busy machine keeps the test off the CPU.
+    fn thread_cpu_time() -> Duration {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: clock_gettime only writes into the timespec we pass.
+        unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+        Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+    }
+
+    #[test]
+    fn the_slow_cycle_stops_at_its_time_budget() {
+        let mut server = Server::new(Config::new(), None);
+        // More expired keys than 25 ms can delete, even in a release build.
+        let db = &mut server.dbs[0];
+        for i in 0..300_000 {
+            let key = format!("k{i}");
+            db.dict.insert(
+                key.as_bytes(),
+                Obj {
+                    value: Value::Int(i),
+                    lru: 0,
+                },
+            );
+            db.set_expire(key.as_bytes(), 1);
+        }
+        let period = Duration::from_millis(100);
+        let budget = period * SLOW_TIME_PERC as u32 / 100;
+        let before = thread_cpu_time();
+        active_expire_cycle(&mut server, Cycle::Slow, period);
+        let spent = thread_cpu_time() - before;
+        let left = server.dbs[0].dict.len();
+        assert!(left > 0, "the cycle must stop before deleting everything");
+        assert!(left < 300_000, "the cycle deleted something");
+        assert_eq!(server.stats.expired_time_cap_reached, 1);
+        assert_eq!(server.stats.expired_keys as usize, 300_000 - left);
+        // The budget is checked every 16 samples of 20 keys: allow that
+        // much work past it, generously.
+        assert!(
+            spent <= budget + Duration::from_millis(10),
+            "spent {spent:?} of CPU for a budget of {budget:?}"
+        );
+        // The fast cycle now runs (the slow one ran out of time), within
+        // its own 1 ms budget.
+        let before = thread_cpu_time();
+        active_expire_cycle(&mut server, Cycle::Fast, period);
+        let spent = thread_cpu_time() - before;
+        assert!(
+            server.dbs[0].dict.len() < left,
+            "the fast cycle deleted keys"
+        );
+        assert!(
+            spent <= FAST_DURATION + Duration::from_millis(5),
+            "fast cycle spent {spent:?}"
+        );
+    }
 
     #[test]
     fn condition_flags() {
