@@ -12,11 +12,8 @@
 mod common;
 
 use std::collections::HashSet;
-use std::io::{ErrorKind, Read, Write};
-use std::net::TcpStream;
-use std::time::Instant;
 
-use common::{mbulk, wait_until, Server, DEADLINE};
+use common::{wait_until, Conn, Server, DEADLINE};
 
 const OK: &str = "+OK\r\n";
 const NIL: &str = "$-1\r\n";
@@ -41,102 +38,6 @@ fn bulk(s: &str) -> String {
 /// An integer reply.
 fn int(n: i64) -> String {
     format!(":{n}\r\n")
-}
-
-/// Length of the first complete RESP2/RESP3 reply in `buf`, or `None` while
-/// more bytes are needed.
-fn reply_len(buf: &[u8]) -> Option<usize> {
-    let eol = buf.windows(2).position(|w| w == b"\r\n")?;
-    let line = std::str::from_utf8(&buf[1..eol]).expect("reply header is UTF-8");
-    let next = eol + 2;
-    match buf[0] {
-        b'$' | b'=' | b'!' => {
-            let n: i64 = line.parse().expect("bulk length");
-            if n < 0 {
-                return Some(next);
-            }
-            let end = next + usize::try_from(n).expect("length") + 2;
-            (buf.len() >= end).then_some(end)
-        }
-        b'*' | b'~' | b'>' | b'%' => {
-            let n: i64 = line.parse().expect("aggregate length");
-            let items = if buf[0] == b'%' { 2 * n } else { n };
-            let mut pos = next;
-            for _ in 0..items.max(0) {
-                pos += reply_len(&buf[pos..])?;
-            }
-            Some(pos)
-        }
-        _ => Some(next),
-    }
-}
-
-/// A raw connection that reads whole replies of unknown length.
-struct Conn {
-    stream: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl Conn {
-    fn open(server: &Server) -> Conn {
-        Conn {
-            stream: server.connect(),
-            buf: Vec::new(),
-        }
-    }
-
-    fn send(&mut self, args: &[&str]) {
-        let args: Vec<&[u8]> = args.iter().map(|a| a.as_bytes()).collect();
-        self.stream.write_all(&mbulk(&args)).expect("write request");
-    }
-
-    /// The exact bytes of the next reply, read within [`DEADLINE`].
-    fn read_raw(&mut self) -> Vec<u8> {
-        let end = Instant::now() + DEADLINE;
-        let mut chunk = [0u8; 65536];
-        loop {
-            if let Some(n) = reply_len(&self.buf) {
-                return self.buf.drain(..n).collect();
-            }
-            let left = end.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero(),
-                "no complete reply within the deadline; have {:?}",
-                String::from_utf8_lossy(&self.buf)
-            );
-            self.stream.set_read_timeout(Some(left)).ok();
-            match self.stream.read(&mut chunk) {
-                Ok(0) => panic!(
-                    "connection closed mid-reply; have {:?}",
-                    String::from_utf8_lossy(&self.buf)
-                ),
-                Ok(n) => self.buf.extend_from_slice(&chunk[..n]),
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) => panic!("reading a reply: {e}"),
-            }
-        }
-    }
-
-    /// Sends `args` and returns the reply's exact bytes as text.
-    fn call(&mut self, args: &[&str]) -> String {
-        self.send(args);
-        String::from_utf8_lossy(&self.read_raw()).into_owned()
-    }
-
-    /// Sends `args` and asserts the reply is exactly `expected`.
-    fn expect(&mut self, args: &[&str], expected: &str) {
-        assert_eq!(self.call(args), expected, "reply to {args:?}");
-    }
-
-    /// Sends `args` and returns its integer reply.
-    fn int(&mut self, args: &[&str]) -> i64 {
-        let reply = self.call(args);
-        reply
-            .strip_prefix(':')
-            .and_then(|r| r.strip_suffix("\r\n"))
-            .and_then(|r| r.parse().ok())
-            .unwrap_or_else(|| panic!("expected an integer reply to {args:?}, got {reply:?}"))
-    }
 }
 
 /// Sets every key in `keys` to "v" through one pipeline.
