@@ -290,14 +290,6 @@ pub struct Config {
     pub tls_session_caching: bool,
     pub tls_session_cache_size: i64,
     pub tls_session_cache_timeout: i64,
-    /// Not a parameter: set by CONFIG SET when it replaced the listening
-    /// sockets, which then wait to be registered with the event loop
-    /// (`config_cmd::register_new_listeners`).
-    pub listeners_changed: bool,
-    /// Not a parameter: whether the loop runs
-    /// `config_cmd::register_new_listeners`; without it CONFIG SET cannot
-    /// re-listen and refuses `port` and `bind`.
-    pub listeners_hook_installed: bool,
 }
 
 /// One class of `client-output-buffer-limit` (`clientBufferLimitsConfig`).

@@ -27,10 +27,8 @@
 //! Re-listening for `port`/`bind` happens inside the command, so that its
 //! failure is the command's reply; but command handlers do not hold the
 //! event loop, so the new sockets are registered with it by
-//! [`register_new_listeners`], which `before_sleep` must call before the
-//! next poll. Until it does (the call marks the hook as present), CONFIG
-//! SET refuses to change `port` and `bind` rather than leave the server
-//! deaf.
+//! [`register_new_listeners`], which `before_sleep` calls before the next
+//! poll.
 //!
 //! Deviations from Redis: the HELP text and COMMAND DOCS summaries are
 //! ferrodis's own words; CONFIG REWRITE writes no `user` line (there are
@@ -341,17 +339,11 @@ fn run_apply(server: &mut Server, apply: Apply) -> Result<(), String> {
                  clients, try with {best}"
             )
         }),
-        Apply::Port | Apply::Bind if !server.config.listeners_hook_installed => {
-            let name = if apply == Apply::Port { "port" } else { "bind" };
-            Err(format!(
-                "changing {name} at run time is not supported yet by ferrodis"
-            ))
-        }
         Apply::Port | Apply::Bind => {
             // The old sockets are gone either way: the new ones, or the
             // old addresses listened on again by the restore, need the loop.
             let result = change_listen_addresses(server);
-            server.config.listeners_changed = true;
+            server.listeners_changed = true;
             result.map_err(|e| {
                 warn!("{e}");
                 if apply == Apply::Port {
@@ -405,11 +397,10 @@ fn adjust_open_files_limit(maxclients: i64) -> Result<(), i64> {
 /// (closing a socket already removed it from the poller). Cheap when
 /// nothing changed: one flag test.
 pub fn register_new_listeners(el: &mut Loop, server: &mut Server) {
-    server.config.listeners_hook_installed = true;
-    if !server.config.listeners_changed {
+    if !server.listeners_changed {
         return;
     }
-    server.config.listeners_changed = false;
+    server.listeners_changed = false;
     for index in server.listeners.len()..CONFIG_BINDADDR_MAX {
         el.delete_file_event(Token(index), Mask::ALL);
     }

@@ -223,6 +223,10 @@ pub struct Server {
     /// Absolute path of the config file, if one was given.
     pub config_file: Option<std::path::PathBuf>,
     pub listeners: Vec<Listener>,
+    /// Set by CONFIG SET port/bind when it replaced the listening sockets,
+    /// which before_sleep then registers with the event loop
+    /// (`config_cmd::register_new_listeners`).
+    pub listeners_changed: bool,
     pub clients: Slab<Client>,
     pub next_client_id: u64,
     /// Clients with replies to write in before_sleep
@@ -321,6 +325,7 @@ impl Server {
             config,
             config_file,
             listeners: Vec::new(),
+            listeners_changed: false,
             clients: Slab::new(),
             next_client_id: 1,
             clients_pending_write: Vec::new(),
