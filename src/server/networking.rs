@@ -94,7 +94,10 @@ pub fn listen_to_port(el: &mut Loop, server: &mut Server) -> Result<(), String> 
                 info!("Skipping optional bind address {host}:{port}: {e}");
             }
             Err(e) => {
-                warn!("Warning: Could not create server TCP listening socket {host}:{port}: {e}");
+                warn!(
+                    "Warning: Could not create server TCP listening socket {host}:{port}: {}",
+                    super::config::io_error_text(&e)
+                );
                 return Err(format!("Failed listening on port {port} (tcp), aborting."));
             }
         }
@@ -628,7 +631,10 @@ pub fn change_listen_addresses(server: &mut Server) -> Result<(), String> {
                 info!("Skipping optional bind address {host}:{port}: {e}");
             }
             Err(e) => {
-                warn!("Warning: Could not create server TCP listening socket {host}:{port}: {e}");
+                warn!(
+                    "Warning: Could not create server TCP listening socket {host}:{port}: {}",
+                    super::config::io_error_text(&e)
+                );
                 return Err(format!("Failed listening on port {port} (tcp)"));
             }
         }
