@@ -230,6 +230,10 @@ pub fn mix_digest(digest: &mut [u8; 20], data: &[u8]) {
 fn obj_type(value: &Value) -> u32 {
     match value {
         Value::Int(_) | Value::Small { .. } | Value::Emb(_) | Value::Raw(_) => 0,
+        Value::List(_) => 1,
+        Value::Set(_) => 2,
+        Value::ZSet(_) => 3,
+        Value::Hash(_) => 4,
     }
 }
 

@@ -58,7 +58,11 @@ pub mod reply;
 pub mod resp;
 pub mod sds;
 pub mod server_cmd;
+pub mod t_hash;
+pub mod t_list;
+pub mod t_set;
 pub mod t_string;
+pub mod t_zset;
 pub mod util;
 pub mod zmalloc;
 

@@ -49,6 +49,14 @@ pub enum Value {
     Emb(Box<[u8]>),
     /// Any other string (`OBJ_ENCODING_RAW`), growable in place.
     Raw(Box<Vec<u8>>),
+    /// A list (t_list.rs).
+    List(Box<super::t_list::List>),
+    /// A hash (t_hash.rs).
+    Hash(Box<super::t_hash::Hash>),
+    /// A set (t_set.rs).
+    Set(Box<super::t_set::Set>),
+    /// A sorted set (t_zset.rs).
+    ZSet(Box<super::t_zset::ZSet>),
 }
 
 /// A value with its access clock (`robj.lru`): the LRU clock, in seconds,
@@ -96,7 +104,13 @@ impl Value {
 
     /// `TYPE`'s name for the value.
     pub fn type_name(&self) -> &'static str {
-        "string"
+        match self {
+            Value::List(_) => "list",
+            Value::Hash(_) => "hash",
+            Value::Set(_) => "set",
+            Value::ZSet(_) => "zset",
+            _ => "string",
+        }
     }
 
     /// OBJECT ENCODING's name for the value.
@@ -105,11 +119,14 @@ impl Value {
             Value::Int(_) => "int",
             Value::Small { .. } | Value::Emb(_) => "embstr",
             Value::Raw(_) => "raw",
+            Value::List(l) => l.encoding(),
+            Value::Hash(h) => h.encoding(),
+            Value::Set(s) => s.encoding(),
+            Value::ZSet(z) => z.encoding(),
         }
     }
 
-    /// Whether the value is a string (all values are, for now; the other
-    /// types come with their issues).
+    /// Whether the value is a string.
     pub fn is_string(&self) -> bool {
         matches!(
             self,
@@ -117,7 +134,8 @@ impl Value {
         )
     }
 
-    /// The string's bytes (a number is formatted).
+    /// The string's bytes (a number is formatted); empty for the other
+    /// types, whose callers check [`Value::is_string`] first.
     pub fn string_bytes(&self) -> Cow<'_, [u8]> {
         match self {
             Value::Int(n) => {
@@ -128,6 +146,7 @@ impl Value {
             Value::Small { len, buf } => Cow::Borrowed(&buf[..usize::from(*len)]),
             Value::Emb(b) => Cow::Borrowed(b),
             Value::Raw(v) => Cow::Borrowed(v.as_slice()),
+            Value::List(_) | Value::Hash(_) | Value::Set(_) | Value::ZSet(_) => Cow::Borrowed(&[]),
         }
     }
 
