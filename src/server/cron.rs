@@ -14,14 +14,16 @@
 //! `before_sleep` runs before every poll. Its order matters:
 //!
 //! ```text
+//!      register sockets opened by CONFIG SET port/bind
 //!   0. clients unblocked (CLIENT PAUSE over, SHUTDOWN aborted) run what
 //!      waited in their query buffers: no edge will announce it
 //!   1. handle_clients_with_pending_writes: this turn's replies go out
 //!   2. reads that may have bytes left (no edge will announce them), and
 //!      accepts left over by MAX_ACCEPTS_PER_CALL
-//!   3. handle_clients_with_pending_writes again, for replies made in 2
+//!   3. handle_clients_with_pending_writes again, for replies made in 2;
+//!      then the fast expiry cycle, if the slow one fell behind
 //!   4. free clients marked close-asap (after their last write attempt)
-//!   5. dont_wait = any of 1-3 still has work
+//!   5. dont_wait = any of 1-3 still has work; close INFO's loop cycle
 //! ```
 
 use std::sync::atomic::Ordering;
