@@ -389,6 +389,10 @@ pub fn all_commands() -> Vec<&'static CommandSpec> {
     v.extend(super::connection::COMMANDS.iter());
     v.extend(super::db::COMMANDS.iter());
     v.extend(super::t_string::COMMANDS.iter());
+    v.extend(super::t_set::COMMANDS.iter());
+    v.extend(super::t_zset::COMMANDS.iter());
+    v.extend(super::t_list::COMMANDS.iter());
+    v.extend(super::t_hash::COMMANDS.iter());
     v.extend(super::expire::COMMANDS.iter());
     v.push(&super::command_cmd::COMMAND);
     v.push(&super::client_cmd::CLIENT);

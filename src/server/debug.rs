@@ -240,7 +240,11 @@ fn obj_type(value: &Value) -> u32 {
 /// Mixes one value into a key's digest (`xorObjectDigest`).
 fn value_digest(digest: &mut [u8; 20], value: &Value, has_expire: bool) {
     mix_digest(digest, &obj_type(value).to_be_bytes());
-    mix_digest(digest, &value.string_bytes());
+    match value {
+        Value::Hash(h) => h.digest(digest),
+        Value::Set(s) => s.digest(digest),
+        _ => mix_digest(digest, &value.string_bytes()),
+    }
     if has_expire {
         xor_digest(digest, b"!!expire!!");
     }

@@ -98,6 +98,13 @@ pub enum CommandError {
     ExpireGtLt,
     /// A command against a key of another type (`shared.wrongtypeerr`).
     WrongType,
+    /// A count outside `min..=max` (`getRangeLongFromObjectOrReply`
+    /// without a message of its own), as SRANDMEMBER's.
+    ValueOutOfRangeBetween(i64, i64),
+    /// SINTERCARD numkeys above the number of arguments left.
+    NumkeysExceedArgs,
+    /// SINTERCARD LIMIT below zero or not a number.
+    LimitNegative,
     /// EXPIRE with an option it does not know.
     UnsupportedOption(Vec<u8>),
     /// LCS on a key that is not a string.
@@ -134,6 +141,18 @@ pub enum CommandError {
     PauseMode,
     /// `getPositiveLongFromObjectOrReply` without a message of its own.
     NotPositive,
+    /// LSET past either end of the list.
+    ListIndexOutOfRange,
+    /// LPOS RANK 0.
+    LposRankZero,
+    /// LPOS COUNT below zero or not a number.
+    LposCountNegative,
+    /// LPOS MAXLEN below zero or not a number.
+    LposMaxlenNegative,
+    /// LMPOP numkeys below one or not a number.
+    NumkeysNotPositive,
+    /// LMPOP COUNT below one or not a number.
+    CountNotPositive,
     /// DEBUG PROTOCOL with a type it does not know.
     WrongProtocolType,
     /// A push reply asked for on RESP2 (DEBUG PROTOCOL PUSH).
@@ -143,6 +162,36 @@ pub enum CommandError {
     /// SHUTDOWN that could not complete, or that ABORT cancelled
     /// (`prepareForShutdown`, `replyToClientsBlockedOnShutdown`).
     ShutdownFailed,
+    /// ZADD with both XX and NX.
+    ZAddXxNx,
+    /// ZADD with GT and LT, or either with NX.
+    ZAddGtLtNx,
+    /// ZADD INCR with more than one score-member pair.
+    ZAddIncrPairs,
+    /// A sorted-set increment whose result is NaN (`zsetAdd`'s `nanerr`).
+    ZScoreNaN,
+    /// A score range bound that is not a float (`zslParseRange`).
+    ZMinMaxNotFloat,
+    /// A lex range bound without `[`, `(`, `+` or `-` (`zslParseLexRange`).
+    ZMinMaxNotLex,
+    /// ZRANGE LIMIT on a range by rank.
+    ZLimitNeedsRangeType,
+    /// ZRANGE BYLEX with WITHSCORES.
+    ZWithscoresBylex,
+    /// ZUNION and friends with a numkeys below 1, naming the command.
+    ZAtLeastOneKey(String),
+    /// ZUNION/ZINTER WEIGHTS with a weight that is not a float.
+    ZWeightNotFloat,
+    /// ZINTERCARD LIMIT below zero or not a number.
+    ZLimitNegative,
+    /// HINCRBY on a field that does not hold an integer.
+    HashValueNotInteger,
+    /// HINCRBYFLOAT on a field that does not hold a float.
+    HashValueNotFloat,
+    /// HINCRBYFLOAT with an infinite or NaN increment.
+    ValueNanOrInfinity,
+    /// HRANDFIELD WITHVALUES with a count whose double would overflow.
+    ValueOutOfRange,
 }
 
 impl CommandError {
@@ -284,6 +333,31 @@ impl fmt::Display for CommandError {
             CommandError::IncrOverflow => f.write_str("ERR increment or decrement would overflow"),
             CommandError::DecrOverflow => f.write_str("ERR decrement would overflow"),
             CommandError::NotAFloat => f.write_str("ERR value is not a valid float"),
+            CommandError::ZAddXxNx => {
+                f.write_str("ERR XX and NX options at the same time are not compatible")
+            }
+            CommandError::ZAddGtLtNx => {
+                f.write_str("ERR GT, LT, and/or NX options at the same time are not compatible")
+            }
+            CommandError::ZAddIncrPairs => {
+                f.write_str("ERR INCR option supports a single increment-element pair")
+            }
+            CommandError::ZScoreNaN => f.write_str("ERR resulting score is not a number (NaN)"),
+            CommandError::ZMinMaxNotFloat => f.write_str("ERR min or max is not a float"),
+            CommandError::ZAtLeastOneKey(name) => {
+                write!(f, "ERR at least 1 input key is needed for '{name}' command")
+            }
+            CommandError::ZWeightNotFloat => f.write_str("ERR weight value is not a float"),
+            CommandError::ZLimitNegative => f.write_str("ERR LIMIT can't be negative"),
+            CommandError::ZMinMaxNotLex => {
+                f.write_str("ERR min or max not valid string range item")
+            }
+            CommandError::ZLimitNeedsRangeType => f.write_str(
+                "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
+            ),
+            CommandError::ZWithscoresBylex => f.write_str(
+                "ERR syntax error, WITHSCORES not supported in combination with BYLEX",
+            ),
             CommandError::IncrNanOrInfinity => {
                 f.write_str("ERR increment would produce NaN or Infinity")
             }
@@ -300,6 +374,17 @@ impl fmt::Display for CommandError {
             CommandError::WrongType => {
                 f.write_str("WRONGTYPE Operation against a key holding the wrong kind of value")
             }
+            CommandError::ValueOutOfRangeBetween(min, max) => {
+                write!(f, "ERR value is out of range, value must between {min} and {max}")
+            }
+            CommandError::HashValueNotInteger => f.write_str("ERR hash value is not an integer"),
+            CommandError::HashValueNotFloat => f.write_str("ERR hash value is not a float"),
+            CommandError::ValueNanOrInfinity => f.write_str("ERR value is NaN or Infinity"),
+            CommandError::ValueOutOfRange => f.write_str("ERR value is out of range"),
+            CommandError::NumkeysExceedArgs => {
+                f.write_str("ERR Number of keys can't be greater than number of args")
+            }
+            CommandError::LimitNegative => f.write_str("ERR LIMIT can't be negative"),
             CommandError::UnsupportedOption(opt) => {
                 write!(f, "ERR Unsupported option {}", String::from_utf8_lossy(opt))
             }
@@ -351,6 +436,15 @@ impl fmt::Display for CommandError {
             CommandError::TimeoutNegative => f.write_str("ERR timeout is negative"),
             CommandError::PauseMode => f.write_str("ERR CLIENT PAUSE mode must be WRITE or ALL"),
             CommandError::NotPositive => f.write_str("ERR value is out of range, must be positive"),
+            CommandError::ListIndexOutOfRange => f.write_str("ERR index out of range"),
+            CommandError::LposRankZero => f.write_str(
+                "ERR RANK can't be zero: use 1 to start from the first match, 2 from the \
+                 second ... or use negative to start from the end of the list",
+            ),
+            CommandError::LposCountNegative => f.write_str("ERR COUNT can't be negative"),
+            CommandError::LposMaxlenNegative => f.write_str("ERR MAXLEN can't be negative"),
+            CommandError::NumkeysNotPositive => f.write_str("ERR numkeys should be greater than 0"),
+            CommandError::CountNotPositive => f.write_str("ERR count should be greater than 0"),
             CommandError::WrongProtocolType => f.write_str(
                 "ERR Wrong protocol type name. Please use one of the following: \
                  string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false",

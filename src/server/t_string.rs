@@ -1078,7 +1078,7 @@ extern "C" {
 }
 
 /// `a + b` for INCRBYFLOAT, as Redis computes and prints it.
-fn long_double_add(a: &[u8], b: &[u8]) -> Result<Vec<u8>, CommandError> {
+pub(crate) fn long_double_add(a: &[u8], b: &[u8]) -> Result<Vec<u8>, CommandError> {
     let mut out = vec![0u8; LONG_DOUBLE_MAX_CHARS];
     // SAFETY: the pointers and lengths describe live slices; the C side
     // reads at most `alen`/`blen` bytes of the inputs (copying them into a
