@@ -1222,3 +1222,37 @@ fn zscan() {
         ["m49", "m490", "m491", "m492", "m493", "m494", "m495", "m496", "m497", "m498", "m499"]
     );
 }
+
+// DEBUG DIGEST and DEBUG DIGEST-VALUE of sorted sets (listpack and
+// skiplist) equal redis-server's.
+#[test]
+fn debug_digest_matches_redis() {
+    let args = ["--enable-debug-command", "yes"];
+    let ours = Server::start(&args);
+    let redis = Server::start_redis(&args);
+    let mut a = Conn::open(&ours);
+    let mut b = Conn::open(&redis);
+    let scores = ["3", "-2.5", "0.1", "1e300", "-inf", "inf", "0", "-0"];
+    for c in [&mut a, &mut b] {
+        for (i, s) in scores.iter().enumerate() {
+            c.expect(&["ZADD", "small", s, &format!("m{i}")], &int(1));
+        }
+        c.expect(&["ZADD", "small", "7", "12345"], &int(1));
+        for i in 0..300 {
+            let score = format!("{}", (i * 37 % 101) as f64 / 3.0);
+            c.expect(&["ZADD", "big", &score, &format!("member:{i}")], &int(1));
+        }
+        c.expect(&["ZADD", "ttl", "1", "x"], &int(1));
+        c.expect(&["EXPIRE", "ttl", "1000"], &int(1));
+    }
+    a.expect(&["OBJECT", "ENCODING", "big"], &bulk("skiplist"));
+    for cmd in [
+        &["DEBUG", "DIGEST"][..],
+        &["DEBUG", "DIGEST-VALUE", "small", "big", "ttl"],
+    ] {
+        let got = a.call(cmd);
+        assert!(got.starts_with('+') || got.starts_with('*'), "{got}");
+        assert!(!got.contains(&"0".repeat(40)), "{got}");
+        assert_eq!(got, b.call(cmd), "{cmd:?}");
+    }
+}

@@ -48,9 +48,9 @@
 //! `::ffff:127.0.0.1` counts as local; [`is_local_peer`] keeps that.
 //!
 //! Deviations from Redis: CLIENT NO-TOUCH (and the `T` flag) is Redis
-//! 7.2's, provided here on request; CACHING, GETREDIR, TRACKING,
-//! TRACKINGINFO and UNBLOCK come with client tracking and blocking
-//! commands. There is no reply-buffer resizing, so `rbs` and `rbp` report
+//! 7.2's, provided here on request; CACHING, GETREDIR, TRACKING and
+//! TRACKINGINFO come with client tracking. UNBLOCK ends waits on keys
+//! (`blocked.rs`) only, never a pause. There is no reply-buffer resizing, so `rbs` and `rbp` report
 //! the fixed 16 KiB buffer, and `tot-mem` is an estimate of the client's
 //! buffers. The HELP text is ferrodis's own.
 
@@ -222,6 +222,24 @@ pub static CLIENT: CommandSpec = CommandSpec {
             since: "6.2.0",
             complexity: "O(N) Where N is the number of paused clients",
             ..sub("unpause", client_unpause_command, 2)
+        },
+        CommandSpec {
+            flags: ADMIN_FLAGS,
+            summary: "Unblock a client blocked in a blocking command from a different connection",
+            since: "5.0.0",
+            complexity: "O(log N) where N is the number of client connections",
+            args: &[
+                Arg::new("client-id", ArgType::Integer),
+                Arg::new(
+                    "timeout_error",
+                    ArgType::OneOf(&[
+                        Arg::new("timeout", ArgType::PureToken).token("TIMEOUT"),
+                        Arg::new("error", ArgType::PureToken).token("ERROR"),
+                    ]),
+                )
+                .flags(arg::OPTIONAL),
+            ],
+            ..sub("unblock", client_unblock_command, -3)
         },
         CommandSpec {
             summary: "Turn the replies to this connection on or off, or skip one",
@@ -827,6 +845,26 @@ fn client_pause_command(server: &mut Server, id: ClientId, argv: &Argv) {
 fn client_unpause_command(server: &mut Server, id: ClientId, _argv: &Argv) {
     unpause_clients(server);
     server.reply(id).ok();
+}
+
+/// `CLIENT UNBLOCK id [TIMEOUT|ERROR]`: ends the wait of a client blocked
+/// on keys, as a timeout or with the UNBLOCKED error; 1 if it was blocked.
+fn client_unblock_command(server: &mut Server, id: ClientId, argv: &Argv) {
+    if argv.len() > 4 {
+        let err = CommandError::SubcommandSyntax(argv[1].clone(), c_str(&argv[0]).to_vec());
+        return server.reply(id).error(&err);
+    }
+    let Some(target) = super::resp::string_to_i64(&argv[2]) else {
+        return server.reply(id).error(&CommandError::NotAnInteger);
+    };
+    let error = match argv.get(3) {
+        None => false,
+        Some(a) if a.eq_ignore_ascii_case(b"timeout") => false,
+        Some(a) if a.eq_ignore_ascii_case(b"error") => true,
+        Some(_) => return server.reply(id).error(&CommandError::UnblockReason),
+    };
+    let done = target > 0 && super::blocked::unblock_on_request(server, target as u64, error);
+    server.reply(id).integer(i64::from(done));
 }
 
 /// `CLIENT REPLY ON|OFF|SKIP`: only ON is answered.

@@ -392,7 +392,9 @@ pub fn all_commands() -> Vec<&'static CommandSpec> {
     v.extend(super::t_set::COMMANDS.iter());
     v.extend(super::t_zset::COMMANDS.iter());
     v.extend(super::t_list::COMMANDS.iter());
+    v.extend(super::blocked::COMMANDS.iter().copied());
     v.extend(super::t_hash::COMMANDS.iter());
+    v.extend(super::sort::COMMANDS.iter());
     v.extend(super::expire::COMMANDS.iter());
     v.push(&super::command_cmd::COMMAND);
     v.push(&super::client_cmd::CLIENT);
@@ -617,6 +619,9 @@ pub fn process_command(server: &mut Server, id: ClientId) {
     }
     call(server, id, cmd, &argv);
     give_back(server, id, argv);
+    // Keys this command filled serve their waiters before anyone else
+    // runs (`handleClientsBlockedOnKeys` after `call`).
+    super::blocked::handle_clients_blocked_on_keys(server);
 }
 
 /// Per-command counters for INFO commandstats (`redisCommand`'s

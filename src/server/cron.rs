@@ -283,6 +283,10 @@ pub fn before_sleep(el: &mut Loop, server: &mut Server) {
     super::config_cmd::register_new_listeners(el, server);
     // 0. Clients whose pause ended run their waiting commands, so their
     //    replies go out in step 1.
+    //    Clients blocked on keys are served or timed out first, so they
+    //    resume in the same pass.
+    super::blocked::handle_clients_blocked_on_keys(server);
+    super::blocked::handle_blocked_clients_timeout(server);
     super::client_cmd::process_unblocked_clients(server);
     // 1. Replies made by this turn's events go out first: the client is
     //    waiting for them, and step 2 costs a syscall per client.

@@ -181,6 +181,9 @@ impl Server {
         if !keep_ttl {
             d.remove_expire(key);
         }
+        // A client blocked on this key may now be served (`dbAdd`'s
+        // signalKeyAsReady); free when nobody waits.
+        super::blocked::signal_key_as_ready(self, db, key);
     }
 
     /// Deletes `key` after lazy expiry; returns whether a live key was
@@ -786,6 +789,7 @@ fn rename_generic(server: &mut Server, id: ClientId, argv: &Argv, nx: bool) {
         if let Some(when) = expire {
             d.set_expire(dst, when);
         }
+        super::blocked::signal_key_as_ready(server, db, dst);
     }
     if nx {
         server.reply(id).integer(1);
@@ -836,6 +840,7 @@ fn move_command(server: &mut Server, id: ClientId, argv: &Argv) {
         if let Some(when) = expire {
             server.dbs[dst].set_expire(key, when);
         }
+        super::blocked::signal_key_as_ready(server, dst, key);
     }
     server.reply(id).integer(1);
 }

@@ -243,6 +243,7 @@ fn value_digest(digest: &mut [u8; 20], value: &Value, has_expire: bool) {
     match value {
         Value::Hash(h) => h.digest(digest),
         Value::Set(s) => s.digest(digest),
+        Value::ZSet(z) => z.digest(digest),
         _ => mix_digest(digest, &value.string_bytes()),
     }
     if has_expire {

@@ -137,6 +137,14 @@ pub enum CommandError {
     TimeoutNotInteger,
     /// A timeout below zero (`getTimeoutFromObjectOrReply`).
     TimeoutNegative,
+    /// A blocking command's timeout that is not a float.
+    TimeoutNotFloat,
+    /// A blocking command's timeout past the end of time.
+    TimeoutOutOfRange,
+    /// CLIENT UNBLOCK ERROR, as the unblocked client sees it.
+    Unblocked,
+    /// CLIENT UNBLOCK with a reason other than TIMEOUT or ERROR.
+    UnblockReason,
     /// CLIENT PAUSE with a mode other than WRITE or ALL.
     PauseMode,
     /// `getPositiveLongFromObjectOrReply` without a message of its own.
@@ -162,6 +170,8 @@ pub enum CommandError {
     /// SHUTDOWN that could not complete, or that ABORT cancelled
     /// (`prepareForShutdown`, `replyToClientsBlockedOnShutdown`).
     ShutdownFailed,
+    /// SORT with a weight or element that does not read as a double.
+    SortNotDouble,
     /// ZADD with both XX and NX.
     ZAddXxNx,
     /// ZADD with GT and LT, or either with NX.
@@ -434,6 +444,16 @@ impl fmt::Display for CommandError {
                 f.write_str("ERR timeout is not an integer or out of range")
             }
             CommandError::TimeoutNegative => f.write_str("ERR timeout is negative"),
+            CommandError::TimeoutNotFloat => {
+                f.write_str("ERR timeout is not a float or out of range")
+            }
+            CommandError::TimeoutOutOfRange => f.write_str("ERR timeout is out of range"),
+            CommandError::Unblocked => {
+                f.write_str("UNBLOCKED client unblocked via CLIENT UNBLOCK")
+            }
+            CommandError::UnblockReason => {
+                f.write_str("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR")
+            }
             CommandError::PauseMode => f.write_str("ERR CLIENT PAUSE mode must be WRITE or ALL"),
             CommandError::NotPositive => f.write_str("ERR value is out of range, must be positive"),
             CommandError::ListIndexOutOfRange => f.write_str("ERR index out of range"),
@@ -455,6 +475,9 @@ impl fmt::Display for CommandError {
             CommandError::NoShutdownInProgress => f.write_str("ERR No shutdown in progress."),
             CommandError::ShutdownFailed => {
                 f.write_str("ERR Errors trying to SHUTDOWN. Check logs.")
+            }
+            CommandError::SortNotDouble => {
+                f.write_str("ERR One or more scores can't be converted into double")
             }
         }
     }

@@ -582,9 +582,9 @@ fn clients_section(server: &Server, out: &mut String) {
         "maxclients" => server.config.maxclients,
         "client_recent_max_input_buffer" => max_in,
         "client_recent_max_output_buffer" => max_out,
-        "blocked_clients" => 0,
+        "blocked_clients" => server.blocked.count(),
         "tracking_clients" => 0,
-        "clients_in_timeout_table" => 0,
+        "clients_in_timeout_table" => server.blocked.timeout_count(),
     );
 }
 

@@ -38,6 +38,7 @@
 //!
 //! Deviations from Redis: no unix socket, TLS, I/O threads or modules.
 
+pub mod blocked;
 pub mod client_cmd;
 pub mod command_cmd;
 pub mod commands;
@@ -58,6 +59,7 @@ pub mod reply;
 pub mod resp;
 pub mod sds;
 pub mod server_cmd;
+pub mod sort;
 pub mod t_hash;
 pub mod t_list;
 pub mod t_set;
@@ -280,6 +282,8 @@ pub struct Server {
     pub expire_cycle: expire::CycleState,
     /// CLIENT PAUSE and the clients it holds (see client_cmd.rs).
     pub pause: client_cmd::PauseState,
+    /// Clients blocked on keys (BLPOP, BZPOPMIN, ...).
+    pub blocked: blocked::BlockedState,
     /// Set by SHUTDOWN, read by server_cron, which has the event loop.
     pub shutdown_requested: bool,
     /// Clients blocked in SHUTDOWN, answered if it is aborted.
@@ -355,6 +359,7 @@ impl Server {
             lazyfree_expires: Vec::new(),
             expire_cycle: expire::CycleState::default(),
             pause: client_cmd::PauseState::default(),
+            blocked: blocked::BlockedState::default(),
             shutdown_requested: false,
             shutdown_clients: Vec::new(),
             current_client_no_touch: false,

@@ -568,6 +568,7 @@ fn free_client(el: &mut Loop, server: &mut Server, id: ClientId) {
         return;
     };
     el.unregister(&mut c.stream, id.token());
+    super::blocked::client_freed(server, c.id);
     if c.has(flags::PENDING_WRITE) {
         server.clients_pending_write.retain(|&x| x != id);
     }

@@ -36,7 +36,7 @@
 //! ignored) and are not merged after deletions in the middle; LSET
 //! replaces an entry in place even when its node grows past the fill
 //! limit. The blocking commands (BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP)
-//! are not here yet: they need a blocking framework.
+//! live in `blocked.rs`; pushes here signal the keys they fill.
 
 use std::collections::VecDeque;
 use std::io::Write;
@@ -1002,9 +1002,8 @@ fn push_generic(server: &mut Server, id: ClientId, argv: &Argv, end: End, xx: bo
         }
         _ => 0,
     };
-    // Hook for blocked clients: once blocking pops exist, a key that
-    // gained elements is signalled ready here (`signalKeyAsReady`), and
-    // the waiting clients are served in before_sleep.
+    // Clients blocked on the key are served after this command.
+    super::blocked::signal_key_as_ready(server, db, key);
     server.reply(id).integer(len as i64);
 }
 
@@ -1370,8 +1369,8 @@ fn lmove_generic(server: &mut Server, id: ClientId, argv: &Argv, from: End, to: 
     if let Ok(Some(d)) = list_write(server, db, dst) {
         d.push(&value, to, fill);
     }
-    // Hook for blocked clients: the destination gained an element, the
-    // place where BLMOVE's chain of served clients will be signalled.
+    // The destination gained an element: its waiters are served next.
+    super::blocked::signal_key_as_ready(server, db, dst);
     server.reply(id).bulk(&value);
 }
 

@@ -34,7 +34,9 @@
 //!              linearly / by binary search, one contiguous buffer
 //!   skiplist   SkipList (ranked, with spans) + HashMap member -> score
 //!
-//!   skip list arena (nodes: Vec<Node>, index 0 is the header):
+//!   skip list arena (nodes: Vec<Node>, index 0 is the header; each
+//!   node holds its first 2 levels, a taller node's others are one run
+//!   in the shared `extra: Vec<Level>` pool):
 //!
 //!   L2  H ----------------------> c ------------> NIL   span 2, 2
 //!   L1  H ------> a ------------> c ----> d ----> NIL
@@ -54,7 +56,19 @@
 //! the member at a rank are found in O(log n). Nodes live in a `Vec`
 //! arena and link by `u32` index (`NIL` for none); freed slots go on a
 //! free list and are reused. This keeps the structure safe Rust without
-//! `Rc<RefCell<_>>` (rejected by STYLE.md) or raw pointers. A member
+//! `Rc<RefCell<_>>` (rejected by STYLE.md) or raw pointers. Redis puts
+//! all of a node's levels inside the node; here a node (48 bytes) holds
+//! its member, score, backward link and its first two levels inline,
+//! which is all of them for 15 nodes in 16 (`ZSKIPLIST_P` = 1/4), so a
+//! step at levels 0 and 1 reads only the node already being compared.
+//! The levels 2.. of taller nodes (and of the header) are one contiguous
+//! run each in a shared `extra` pool, found from the node's `more`
+//! index; freed runs are kept on free lists by length and reused. These
+//! upper links are few (about n/12 of them) and dense, so they stay in
+//! cache during descents. A score change that leaves the member between
+//! its neighbours only rewrites the score (`zslUpdateScore`); otherwise
+//! the node is unlinked and linked again at its new place, keeping its
+//! slot and height, so the member index is not touched. A member
 //! index (an open-addressing table of node indices hashed on the
 //! members the nodes hold) makes ZSCORE O(1) as Redis's dict does,
 //! without a second copy of each member.
@@ -108,71 +122,30 @@ struct Level {
     span: u32,
 }
 
-/// A skip list node (`zskiplistNode`).
+/// An unlinked level.
+const UNLINKED: Level = Level {
+    forward: NIL,
+    span: 0,
+};
+
+/// Levels kept inside the node itself: with `ZSKIPLIST_P` = 1/4, 15
+/// nodes in 16 have at most two, so they need nothing more.
+const INLINE_LEVELS: usize = 2;
+/// `Node::more` of a freed arena slot.
+const FREED: u32 = NIL - 1;
+
+/// A skip list node (`zskiplistNode`), 48 bytes.
 #[derive(Clone, Debug, PartialEq)]
 struct Node {
     member: Box<[u8]>,
     score: f64,
     backward: u32,
-    levels: Levels,
-}
-
-/// A node's links: the first inline, since three nodes in four have
-/// only that one (`ZSKIPLIST_P`), the others in one allocation.
-#[derive(Clone, Debug, PartialEq)]
-struct Levels {
-    first: Level,
-    rest: Box<[Level]>,
-    /// False for a freed arena slot.
-    live: bool,
-}
-
-impl Levels {
-    /// `n >= 1` unlinked levels.
-    fn new(n: usize) -> Levels {
-        let unlinked = Level {
-            forward: NIL,
-            span: 0,
-        };
-        Levels {
-            first: unlinked,
-            rest: vec![unlinked; n.saturating_sub(1)].into_boxed_slice(),
-            live: true,
-        }
-    }
-
-    /// The links of a freed slot.
-    fn freed() -> Levels {
-        Levels {
-            live: false,
-            ..Levels::new(1)
-        }
-    }
-
-    /// Whether the slot is freed.
-    fn is_empty(&self) -> bool {
-        !self.live
-    }
-}
-
-impl std::ops::Index<usize> for Levels {
-    type Output = Level;
-
-    fn index(&self, i: usize) -> &Level {
-        match i.checked_sub(1) {
-            None => &self.first,
-            Some(j) => &self.rest[j],
-        }
-    }
-}
-
-impl std::ops::IndexMut<usize> for Levels {
-    fn index_mut(&mut self, i: usize) -> &mut Level {
-        match i.checked_sub(1) {
-            None => &mut self.first,
-            Some(j) => &mut self.rest[j],
-        }
-    }
+    /// Where levels `INLINE_LEVELS..` start in `SkipList::extra` (a run
+    /// of `height - INLINE_LEVELS` links); `NIL` when the node has no
+    /// more levels than fit inline, `FREED` for a freed slot.
+    more: u32,
+    /// The first levels; those past the node's height are unused.
+    levels: [Level; INLINE_LEVELS],
 }
 
 /// The ranked skip list (`zskiplist`) plus the member index of the
@@ -186,6 +159,11 @@ impl std::ops::IndexMut<usize> for Levels {
 struct SkipList {
     nodes: Vec<Node>,
     free: Vec<u32>,
+    /// The levels of the nodes taller than `INLINE_LEVELS`, each node's
+    /// in one contiguous run.
+    extra: Vec<Level>,
+    /// Freed runs of `extra`, by length (grown on first use).
+    extra_free: Vec<Vec<u32>>,
     tail: u32,
     level: usize,
     len: usize,
@@ -214,21 +192,71 @@ impl PartialEq for SkipList {
 impl SkipList {
     /// An empty list (`zslCreate`).
     fn new() -> SkipList {
-        let header = Node {
-            member: Box::default(),
-            score: 0.0,
-            backward: NIL,
-            levels: Levels::new(ZSKIPLIST_MAXLEVEL),
-        };
-        SkipList {
-            nodes: vec![header],
+        let mut sl = SkipList {
+            nodes: Vec::new(),
             free: Vec::new(),
+            extra: Vec::new(),
+            extra_free: Vec::new(),
             tail: NIL,
             level: 1,
             len: 0,
             slots: Vec::new(),
             hasher: RandomState::new(),
             rng: Rng::from_entropy().next_u64(),
+        };
+        let more = sl.alloc_extra(ZSKIPLIST_MAXLEVEL);
+        sl.nodes.push(Node {
+            member: Box::default(),
+            score: 0.0,
+            backward: NIL,
+            more,
+            levels: [UNLINKED; INLINE_LEVELS],
+        });
+        sl
+    }
+
+    /// A run of `height - INLINE_LEVELS` links in `extra` for a node of
+    /// `height` levels (`NIL` when none is needed).
+    fn alloc_extra(&mut self, height: usize) -> u32 {
+        let Some(run) = height.checked_sub(INLINE_LEVELS).filter(|&r| r > 0) else {
+            return NIL;
+        };
+        if let Some(at) = self.extra_free.get_mut(run).and_then(Vec::pop) {
+            return at;
+        }
+        let at = self.extra.len() as u32;
+        self.extra.resize(self.extra.len() + run, UNLINKED);
+        at
+    }
+
+    /// Gives back the run of a node of `height` levels.
+    fn free_extra(&mut self, more: u32, height: usize) {
+        let run = height.saturating_sub(INLINE_LEVELS);
+        if more == NIL || more == FREED || run == 0 {
+            return;
+        }
+        if self.extra_free.len() <= run {
+            self.extra_free.resize(run + 1, Vec::new());
+        }
+        self.extra_free[run].push(more);
+    }
+
+    /// Link `i` of node `x`.
+    fn lvl(&self, x: u32, i: usize) -> Level {
+        let n = &self.nodes[x as usize];
+        match n.levels.get(i) {
+            Some(l) => *l,
+            None => self.extra[n.more as usize + (i - INLINE_LEVELS)],
+        }
+    }
+
+    /// Link `i` of node `x`, to change.
+    fn lvl_mut(&mut self, x: u32, i: usize) -> &mut Level {
+        if i < INLINE_LEVELS {
+            &mut self.nodes[x as usize].levels[i]
+        } else {
+            let at = self.nodes[x as usize].more as usize + (i - INLINE_LEVELS);
+            &mut self.extra[at]
         }
     }
 
@@ -338,42 +366,36 @@ impl SkipList {
         let mut update = [0u32; ZSKIPLIST_MAXLEVEL];
         let mut rank = [0usize; ZSKIPLIST_MAXLEVEL];
         let mut x = 0u32;
+        let mut r = 0usize;
         for i in (0..self.level).rev() {
-            rank[i] = if i == self.level - 1 { 0 } else { rank[i + 1] };
             loop {
-                let f = self.node(x).levels[i].forward;
-                if f == NIL {
+                let l = self.lvl(x, i);
+                if l.forward == NIL {
                     break;
                 }
-                let n = self.node(f);
+                let n = self.node(l.forward);
                 if cmp_entry(n.score, &n.member, score, member) != Ordering::Less {
                     break;
                 }
-                rank[i] += self.node(x).levels[i].span as usize;
-                x = f;
+                r += l.span as usize;
+                x = l.forward;
             }
             update[i] = x;
+            rank[i] = r;
         }
         (update, rank)
     }
 
     /// Links a new node; the member must not be present (`zslInsert`).
     fn insert(&mut self, score: f64, member: Box<[u8]>) {
-        let (mut update, mut rank) = self.find_update(score, &member);
-        let level = self.random_level();
-        if level > self.level {
-            for i in self.level..level {
-                rank[i] = 0;
-                update[i] = 0;
-                self.nodes[0].levels[i].span = self.len as u32;
-            }
-            self.level = level;
-        }
+        let height = self.random_level();
+        let more = self.alloc_extra(height);
         let node = Node {
             member,
             score,
             backward: NIL,
-            levels: Levels::new(level),
+            more,
+            levels: [UNLINKED; INLINE_LEVELS],
         };
         let x = match self.free.pop() {
             Some(slot) => {
@@ -385,21 +407,38 @@ impl SkipList {
                 (self.nodes.len() - 1) as u32
             }
         };
-        for i in 0..level {
-            let prev = self.node(update[i]).levels[i];
+        self.link(x, height);
+        self.index_insert(x);
+    }
+
+    /// Links the unlinked node `x` of `height` levels at the place of
+    /// its score and member (`zslInsert` after the node is made).
+    fn link(&mut self, x: u32, height: usize) {
+        let n = self.node(x);
+        let (mut update, mut rank) = self.find_update(n.score, &n.member);
+        if height > self.level {
+            for i in self.level..height {
+                rank[i] = 0;
+                update[i] = 0;
+                self.lvl_mut(0, i).span = self.len as u32;
+            }
+            self.level = height;
+        }
+        for i in 0..height {
+            let prev = self.lvl(update[i], i);
             let gap = (rank[0] - rank[i]) as u32;
-            self.node_mut(x).levels[i] = Level {
+            *self.lvl_mut(x, i) = Level {
                 forward: prev.forward,
                 span: prev.span - gap,
             };
-            self.node_mut(update[i]).levels[i] = Level {
+            *self.lvl_mut(update[i], i) = Level {
                 forward: x,
                 span: gap + 1,
             };
         }
         // Levels above the new node's jump over it: one more step each.
-        for (i, &u) in update.iter().enumerate().take(self.level).skip(level) {
-            self.node_mut(u).levels[i].span += 1;
+        for (i, &u) in update.iter().enumerate().take(self.level).skip(height) {
+            self.lvl_mut(u, i).span += 1;
         }
         let back = if update[0] == 0 { NIL } else { update[0] };
         self.node_mut(x).backward = back;
@@ -409,29 +448,24 @@ impl SkipList {
         } else {
             self.node_mut(next).backward = x;
         }
-        self.index_insert(x);
         self.len += 1;
     }
 
-    /// Unlinks `(score, member)` and returns its member bytes
-    /// (`zslDelete`/`zslDeleteNode`).
-    fn delete(&mut self, score: f64, member: &[u8]) -> Option<Box<[u8]>> {
-        let (update, _) = self.find_update(score, member);
-        let x = self.node(update[0]).levels[0].forward;
-        if x == NIL || cmp_entry(self.node(x).score, &self.node(x).member, score, member).is_ne() {
-            return None;
-        }
-        self.index_remove(member);
+    /// Unlinks node `x`, whose predecessors are `update`, and returns
+    /// its height (`zslDeleteNode`); the slot stays allocated.
+    fn unlink(&mut self, x: u32, update: &[u32; ZSKIPLIST_MAXLEVEL]) -> usize {
+        let mut height = 0;
         for (i, &u) in update.iter().enumerate().take(self.level) {
-            let ul = self.node(u).levels[i];
+            let ul = self.lvl(u, i);
             if ul.forward == x {
-                let xl = self.node(x).levels[i];
-                self.node_mut(u).levels[i] = Level {
+                let xl = self.lvl(x, i);
+                *self.lvl_mut(u, i) = Level {
                     forward: xl.forward,
                     span: ul.span + xl.span - 1,
                 };
+                height = i + 1;
             } else {
-                self.node_mut(u).levels[i].span -= 1;
+                self.lvl_mut(u, i).span -= 1;
             }
         }
         let next = self.node(x).levels[0].forward;
@@ -441,14 +475,62 @@ impl SkipList {
         } else {
             self.node_mut(next).backward = back;
         }
-        while self.level > 1 && self.nodes[0].levels[self.level - 1].forward == NIL {
+        while self.level > 1 && self.lvl(0, self.level - 1).forward == NIL {
             self.level -= 1;
         }
         self.len -= 1;
-        let member = std::mem::take(&mut self.node_mut(x).member);
-        self.node_mut(x).levels = Levels::freed();
+        height
+    }
+
+    /// The node holding `(score, member)` and its predecessors.
+    fn locate(&self, score: f64, member: &[u8]) -> Option<(u32, [u32; ZSKIPLIST_MAXLEVEL])> {
+        let (update, _) = self.find_update(score, member);
+        let x = self.node(update[0]).levels[0].forward;
+        if x == NIL || cmp_entry(self.node(x).score, &self.node(x).member, score, member).is_ne() {
+            return None;
+        }
+        Some((x, update))
+    }
+
+    /// Unlinks `(score, member)` and returns its member bytes
+    /// (`zslDelete`/`zslDeleteNode`).
+    fn delete(&mut self, score: f64, member: &[u8]) -> Option<Box<[u8]>> {
+        let (x, update) = self.locate(score, member)?;
+        self.index_remove(member);
+        let height = self.unlink(x, &update);
+        let n = self.node_mut(x);
+        let more = std::mem::replace(&mut n.more, FREED);
+        let member = std::mem::take(&mut n.member);
+        self.free_extra(more, height);
         self.free.push(x);
         Some(member)
+    }
+
+    /// Moves `(old, member)` to score `new` (`zslUpdateScore`): in place
+    /// when its neighbours still bracket the new score, else unlinked
+    /// and linked again with its height. The node keeps its slot, so the
+    /// member index is not touched.
+    fn update_score(&mut self, old: f64, member: &[u8], new: f64) {
+        let Some((x, update)) = self.locate(old, member) else {
+            return;
+        };
+        let back = self.node(x).backward;
+        let next = self.node(x).levels[0].forward;
+        let after_back = back == NIL || {
+            let b = self.node(back);
+            cmp_entry(b.score, &b.member, new, member).is_lt()
+        };
+        let before_next = next == NIL || {
+            let f = self.node(next);
+            cmp_entry(f.score, &f.member, new, member).is_gt()
+        };
+        if after_back && before_next {
+            self.node_mut(x).score = new;
+            return;
+        }
+        let height = self.unlink(x, &update);
+        self.node_mut(x).score = new;
+        self.link(x, height);
     }
 
     /// 1-based rank of `(score, member)`, if present (`zslGetRank`).
@@ -457,16 +539,16 @@ impl SkipList {
         let mut x = 0u32;
         for i in (0..self.level).rev() {
             loop {
-                let f = self.node(x).levels[i].forward;
-                if f == NIL {
+                let l = self.lvl(x, i);
+                if l.forward == NIL {
                     break;
                 }
-                let n = self.node(f);
+                let n = self.node(l.forward);
                 if cmp_entry(n.score, &n.member, score, member) == Ordering::Greater {
                     break;
                 }
-                rank += self.node(x).levels[i].span as usize;
-                x = f;
+                rank += l.span as usize;
+                x = l.forward;
             }
             if x != 0 && *self.node(x).member == *member {
                 return Some(rank);
@@ -481,7 +563,7 @@ impl SkipList {
         let mut x = 0u32;
         for i in (0..self.level).rev() {
             loop {
-                let l = self.node(x).levels[i];
+                let l = self.lvl(x, i);
                 if l.forward == NIL || traversed + l.span as usize > rank {
                     break;
                 }
@@ -503,7 +585,7 @@ impl SkipList {
         let mut x = 0u32;
         for i in (0..self.level).rev() {
             loop {
-                let l = self.node(x).levels[i];
+                let l = self.lvl(x, i);
                 if l.forward == NIL {
                     break;
                 }
@@ -597,7 +679,7 @@ impl ZSet {
     }
 
     /// Turns a listpack into a skip list (`zsetConvert`).
-    fn convert_to_skiplist(&mut self) {
+    pub fn convert_to_skiplist(&mut self) {
         if let Repr::Listpack(v) = &mut self.repr {
             let mut sl = SkipList::new();
             for (m, s) in std::mem::take(v) {
@@ -639,11 +721,7 @@ impl ZSet {
                     v.insert(to, (m, new));
                 }
             }
-            Repr::Skiplist(sl) => {
-                if let Some(m) = sl.delete(old, member) {
-                    sl.insert(new, m);
-                }
-            }
+            Repr::Skiplist(sl) => sl.update_score(old, member, new),
         }
     }
 
@@ -756,9 +834,8 @@ impl ZSet {
     ///
     /// A listpack answers whole, with cursor 0, as Redis does. A skip list
     /// is walked in arena order: the cursor is a node index. A node never
-    /// moves while its member stays (a score update frees and at once
-    /// reuses the same slot, the free list being LIFO), and the arena only
-    /// grows at its end, so every member present for the whole scan is
+    /// moves while its member stays (a score update relinks the node in
+    /// its slot), and the arena only grows at its end, so every member present for the whole scan is
     /// returned, as SCAN promises.
     pub fn scan(&self, cursor: u64, count: usize) -> (u64, Vec<Entry>) {
         match &self.repr {
@@ -770,14 +847,36 @@ impl ZSet {
                 let max_steps = count.saturating_mul(10);
                 while i < sl.nodes.len() && out.len() < count && i - start < max_steps {
                     let n = &sl.nodes[i];
-                    // Freed slots have no levels; live nodes have at least one.
-                    if !n.levels.is_empty() {
+                    if n.more != FREED {
                         out.push((n.member.clone(), n.score));
                     }
                     i += 1;
                 }
                 let next = if i >= sl.nodes.len() { 0 } else { i as u64 };
                 (next, out)
+            }
+        }
+    }
+
+    /// Mixes the set into a key's digest as `xorObjectDigest` does for
+    /// `OBJ_ZSET`: for each member, the SHA1 mix of the member and of its
+    /// score printed with `%.17g`, XORed in, so order does not matter.
+    pub fn digest(&self, digest: &mut [u8; 20]) {
+        let mut add = |member: &[u8], score: f64| {
+            let mut ele = [0u8; 20];
+            super::debug::mix_digest(&mut ele, member);
+            super::debug::mix_digest(&mut ele, super::reply::format_double(score).as_bytes());
+            super::debug::xor_digest(digest, &ele);
+        };
+        match &self.repr {
+            Repr::Listpack(v) => v.iter().for_each(|(m, s)| add(m, *s)),
+            Repr::Skiplist(sl) => {
+                let mut x = sl.lvl(0, 0).forward;
+                while x != NIL {
+                    let n = sl.node(x);
+                    add(&n.member, n.score);
+                    x = n.levels[0].forward;
+                }
             }
         }
     }
@@ -1909,6 +2008,7 @@ fn zadd_generic(server: &mut Server, id: ClientId, argv: &Argv, idx: usize, f: A
             .unwrap_or(0);
         let z = ZSet::with_hint(pairs, maxlen, limits);
         server.set_key(db, key, Value::ZSet(Box::new(z)), false);
+        super::blocked::signal_key_as_ready(server, db, key);
     }
     let Some(Value::ZSet(z)) = server.lookup_write(db, key).map(|o| &mut o.value) else {
         return server.reply(id).error(&CommandError::WrongType);
@@ -2312,6 +2412,7 @@ fn zrangestore_command(server: &mut Server, id: ClientId, argv: &Argv) {
             z.insert_new(m, *s, limits);
         }
         server.set_key(db, &argv[1], Value::ZSet(Box::new(z)), false);
+        super::blocked::signal_key_as_ready(server, db, &argv[1]);
     }
     server.reply(id).integer(n as i64);
 }
@@ -2771,6 +2872,7 @@ fn zsetop_command(
                     z.insert_new(m, *s, limits);
                 }
                 server.set_key(db, &argv[1], Value::ZSet(Box::new(z)), false);
+                super::blocked::signal_key_as_ready(server, db, &argv[1]);
             }
             server.reply(id).integer(n as i64);
         }
@@ -2984,6 +3086,80 @@ mod tests {
             .filter(|(_, s)| *s > 10.0 && *s <= 20.0)
             .count();
         assert_eq!(z.count_in(&r), want);
+    }
+
+    /// Checks every level's links and spans against level 0, the
+    /// backward links, the tail and the member index.
+    fn check_links(sl: &SkipList) {
+        let mut order = Vec::new();
+        let mut x = sl.lvl(0, 0).forward;
+        while x != NIL {
+            order.push(x);
+            x = sl.lvl(x, 0).forward;
+        }
+        assert_eq!(order.len(), sl.len);
+        assert_eq!(sl.tail, order.last().copied().unwrap_or(NIL));
+        let rank_of = |x: u32| order.iter().position(|&y| y == x).map_or(0, |p| p + 1);
+        for (k, &x) in order.iter().enumerate() {
+            let back = if k == 0 { NIL } else { order[k - 1] };
+            assert_eq!(sl.node(x).backward, back);
+            assert_eq!(sl.find(&sl.node(x).member), Some(x));
+        }
+        for i in 0..sl.level {
+            let mut x = 0u32;
+            loop {
+                let l = sl.lvl(x, i);
+                let to = if l.forward == NIL {
+                    sl.len
+                } else {
+                    rank_of(l.forward)
+                };
+                if l.forward != NIL || l.span != 0 {
+                    assert_eq!(l.span as usize, to - rank_of(x), "level {i}");
+                }
+                if l.forward == NIL {
+                    break;
+                }
+                x = l.forward;
+            }
+        }
+    }
+
+    /// Updates in place and by relinking, with tall nodes, keep every
+    /// link, span and the index right; SCAN sees every member.
+    #[test]
+    fn skiplist_links_stay_consistent() {
+        let mut rng = Rng::new(11);
+        let mut z = ZSet::with_hint(1000, 0, LIMITS);
+        for i in 0..3000u64 {
+            let m = format!("m{}", rng.below(2000)).into_bytes();
+            let s = rng.below(1000) as f64 / 7.0;
+            match (rng.below(4), z.score(&m)) {
+                (0, Some(_)) => assert!(z.remove(&m)),
+                (1, Some(old)) => z.update_score(&m, old, old + 1e-9),
+                (_, Some(old)) => z.update_score(&m, old, s),
+                (_, None) => z.insert_new(&m, s, LIMITS),
+            }
+            if i % 500 == 0 {
+                if let Repr::Skiplist(sl) = &z.repr {
+                    check_links(sl);
+                }
+            }
+        }
+        if let Repr::Skiplist(sl) = &z.repr {
+            check_links(sl);
+        }
+        let mut seen = 0;
+        let mut cursor = 0;
+        loop {
+            let (next, items) = z.scan(cursor, 10);
+            seen += items.len();
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
+        assert_eq!(seen, z.len());
     }
 
     #[test]
