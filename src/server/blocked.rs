@@ -34,7 +34,8 @@
 //! element per pop, and an LMOVE destination push wakes the next waiter.
 //!
 //! Deviations from Redis: inside MULTI (not implemented) nothing blocks;
-//! keys created by MOVE, COPY, RENAME or RESTORE do not wake waiters.
+//! SWAPDB does not wake waiters (Redis rescans both databases). Keys
+//! created by `set_key`, RENAME, COPY and MOVE do, as `dbAdd` does.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
