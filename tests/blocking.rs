@@ -355,3 +355,26 @@ fn keys_created_by_rename_copy_and_move_wake_waiters() {
     b.expect(&["MOVE", "renamed", "1"], ":1\r\n");
     assert_eq!(a.read(), arr(&["renamed", "2"]));
 }
+
+#[test]
+fn swapdb_serves_waiters_from_the_swapped_in_database() {
+    let server = Server::start(&[]);
+    let (mut a, mut b) = (Conn::open(&server), Conn::open(&server));
+    // A waits on l in db 0; a string and a list are prepared in db 1.
+    block(&mut a, &mut b, &["BLPOP", "l", "s", "0"], 1);
+    b.expect(&["SELECT", "1"], "+OK\r\n");
+    b.expect(&["SET", "s", "str"], "+OK\r\n");
+    b.expect(&["SWAPDB", "0", "1"], "+OK\r\n");
+    // A key of the wrong type does not serve the waiter.
+    assert_silent(&mut a);
+    wait_blocked(&mut b, 1);
+    b.expect(&["SWAPDB", "0", "1"], "+OK\r\n");
+    b.expect(&["RPUSH", "l", "x", "y"], ":2\r\n");
+    assert_silent(&mut a);
+    b.expect(&["SWAPDB", "1", "0"], "+OK\r\n");
+    assert_eq!(a.read(), arr(&["l", "x"]));
+    wait_blocked(&mut b, 0);
+    // A's database 0 is now what was db 1: the rest of the list is there.
+    a.expect(&["LRANGE", "l", "0", "-1"], &arr(&["y"]));
+    b.expect(&["EXISTS", "l"], ":0\r\n");
+}

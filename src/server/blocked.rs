@@ -33,9 +33,10 @@
 //! Redis 7.2 does, and the visible order is the same: FIFO per key, one
 //! element per pop, and an LMOVE destination push wakes the next waiter.
 //!
-//! Deviations from Redis: inside MULTI (not implemented) nothing blocks;
-//! SWAPDB does not wake waiters (Redis rescans both databases). Keys
-//! created by `set_key`, RENAME, COPY and MOVE do, as `dbAdd` does.
+//! Deviations from Redis: inside MULTI (not implemented) nothing blocks.
+//! Keys created by `set_key`, RENAME, COPY and MOVE wake waiters, as
+//! `dbAdd` does, and SWAPDB rescans both databases for keys someone waits
+//! on (`scanDatabaseForReadyKeys`).
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
@@ -94,6 +95,27 @@ pub fn signal_key_as_ready(server: &mut Server, db: usize, key: &[u8]) {
     let k = (db, key.to_vec());
     if b.keys.contains_key(&k) && !b.ready.contains(&k) {
         b.ready.push(k);
+    }
+}
+
+/// After SWAPDB: every awaited key that now exists in database `a` or
+/// `b` may serve its waiters (`scanDatabaseForReadyKeys`). Waiters stay
+/// with their database index, so they now see the other database's data.
+pub fn signal_swapped_dbs(server: &mut Server, a: usize, b: usize) {
+    if server.blocked.keys.is_empty() {
+        return;
+    }
+    let awaited: Vec<(usize, Vec<u8>)> = server
+        .blocked
+        .keys
+        .keys()
+        .filter(|(db, _)| *db == a || *db == b)
+        .cloned()
+        .collect();
+    for (db, key) in awaited {
+        if server.dbs[db].dict.contains_key(&key) {
+            signal_key_as_ready(server, db, &key);
+        }
     }
 }
 

@@ -915,6 +915,7 @@ fn swapdb_command(server: &mut Server, id: ClientId, argv: &Argv) {
     match (usize::try_from(a), usize::try_from(b)) {
         (Ok(a), Ok(b)) if a < n && b < n => {
             server.dbs.swap(a, b);
+            super::blocked::signal_swapped_dbs(server, a, b);
             server.reply(id).ok();
         }
         _ => server.reply(id).error(&CommandError::DbIndexOutOfRange),
