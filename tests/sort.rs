@@ -2,7 +2,8 @@
 //! numeric and ALPHA order, DESC, LIMIT clamping, BY string keys and hash
 //! fields, BY a constant (no sorting) on lists, sets and sorted sets, GET
 //! with `#`, missing keys and hash fields, STORE (and its deletion of the
-//! destination on an empty result), the errors, and COMMAND INFO.
+//! destination on an empty result), the errors, COMMAND INFO and COMMAND
+//! GETKEYS (which finds the STORE destination).
 //!
 //! Every reply is compared byte for byte. Inputs are chosen so the order
 //! is fully determined (no ties that depend on a set's internal order).
@@ -573,5 +574,39 @@ fn resp3_nulls() {
     c.expect(
         &["sort", "l", "get", "nokey_*", "get", "#"],
         "*2\r\n_\r\n$1\r\n1\r\n",
+    );
+}
+
+#[test]
+fn command_getkeys_finds_the_store_destination() {
+    let server = Server::start(&[]);
+    let mut c = Conn::open(&server);
+    c.expect(
+        &["COMMAND", "GETKEYS", "SORT", "l", "STORE", "d"],
+        &arr(&["l", "d"]),
+    );
+    // LIMIT, BY and GET skip their arguments; the last STORE wins.
+    c.expect(
+        &[
+            "COMMAND", "GETKEYS", "SORT", "l", "LIMIT", "0", "1", "STORE", "d", "BY", "w", "GET",
+            "#", "STORE", "e",
+        ],
+        &arr(&["l", "e"]),
+    );
+    c.expect(
+        &[
+            "COMMAND", "GETKEYS", "SORT", "l", "BY", "store", "GET", "store",
+        ],
+        &arr(&["l"]),
+    );
+    c.expect(&["COMMAND", "GETKEYS", "SORT", "l", "STORE"], &arr(&["l"]));
+    c.expect(
+        &["COMMAND", "GETKEYS", "SORT_RO", "l", "BY", "x", "GET", "y"],
+        &arr(&["l"]),
+    );
+    c.expect(
+        &["COMMAND", "GETKEYSANDFLAGS", "SORT", "l", "STORE", "d"],
+        "*2\r\n*2\r\n$1\r\nl\r\n*2\r\n+RO\r\n+access\r\n\
+         *2\r\n$1\r\nd\r\n*2\r\n+OW\r\n+update\r\n",
     );
 }

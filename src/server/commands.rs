@@ -258,7 +258,13 @@ pub struct CommandSpec {
     pub complexity: &'static str,
     pub args: &'static [Arg],
     pub subcommands: &'static [CommandSpec],
+    /// A hand-written key finder for commands whose key specs cannot
+    /// describe every key (`getkeys_proc`; only SORT needs one here).
+    pub get_keys_proc: Option<GetKeysProc>,
 }
+
+/// Finds the keys of a command line: each key's position with its flags.
+pub type GetKeysProc = fn(&[Vec<u8>]) -> Vec<(usize, &'static [&'static str])>;
 
 /// A spec with the fields most commands leave empty filled in.
 pub const BASE: CommandSpec = CommandSpec {
@@ -276,6 +282,7 @@ pub const BASE: CommandSpec = CommandSpec {
     complexity: "",
     args: &[],
     subcommands: &[],
+    get_keys_proc: None,
 };
 
 impl CommandSpec {
@@ -732,11 +739,16 @@ fn security_warning(server: &mut Server, id: ClientId) {
 }
 
 /// The keys of a command, with their key spec flags
-/// (`getKeysUsingKeySpecs`). Errors are Redis's texts for COMMAND GETKEYS.
+/// (`getKeysFromCommandWithSpecs`): the command's own key finder when it
+/// has one, its key specs otherwise (`getKeysUsingKeySpecs`). Errors are
+/// Redis's texts for COMMAND GETKEYS.
 pub fn get_keys(
     cmd: &CommandSpec,
     argv: &[Vec<u8>],
 ) -> Result<Vec<(usize, &'static [&'static str])>, CommandError> {
+    if let Some(find) = cmd.get_keys_proc {
+        return Ok(find(argv));
+    }
     let argc = argv.len() as i64;
     let mut keys = Vec::new();
     for spec in cmd.key_specs {

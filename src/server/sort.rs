@@ -146,6 +146,7 @@ pub static SORT: CommandSpec = CommandSpec {
     args: sort_args!(Arg::new("destination", ArgType::Key(2))
         .token("STORE")
         .flags(arg::OPTIONAL)),
+    get_keys_proc: Some(sort_get_keys),
     ..BASE
 };
 
@@ -168,11 +169,8 @@ pub static SORT_RO: CommandSpec = CommandSpec {
 /// The keys of a SORT call with their key-spec flags (`sortGetKeys`): the
 /// sorted key, then the destination of the last `STORE`. Options are
 /// skipped with their arguments (`LIMIT` two, `BY` and `GET` one), so a
-/// pattern that reads `store` is not taken for the keyword.
-///
-/// The command table has no per-command key finder yet, so COMMAND
-/// GETKEYS still answers from the key specs alone (the sorted key); this
-/// is what it should use for SORT.
+/// pattern that reads `store` is not taken for the keyword. SORT's
+/// `get_keys_proc`, which COMMAND GETKEYS uses instead of the key specs.
 pub fn sort_get_keys(argv: &[Vec<u8>]) -> Vec<(usize, &'static [&'static str])> {
     let mut keys = vec![(1, SORTED_KEY.flags)];
     let mut store = None;
