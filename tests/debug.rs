@@ -532,3 +532,37 @@ fn shutdown_save_without_persistence() {
     assert!(closed && bytes.is_empty());
     assert_eq!(server.wait_exit(DEADLINE), Some(0));
 }
+
+// A list's digest equals redis-server's (elements mixed in order, integers
+// as their decimal text), across many nodes, and changes with the order.
+#[test]
+fn list_digest_matches_redis() {
+    let server = Server::start(DEBUG_YES);
+    let redis = Server::start_redis(DEBUG_YES);
+    let (mut ours, mut theirs) = (Conn::open(&server), Conn::open(&redis));
+    let big: Vec<String> = (0..1000).map(|i| format!("e{i}")).collect();
+    let mut long_push: Vec<&str> = vec!["rpush", "long"];
+    long_push.extend(big.iter().map(String::as_str));
+    let wide = "w".repeat(10_000);
+    for conn in [&mut ours, &mut theirs] {
+        for args in [
+            &["rpush", "small", "a", "12", "-5", "007", "b"][..],
+            &long_push,
+            &["lpush", "wide", &wide, "x", "9223372036854775807"],
+        ] {
+            let reply = conn.call(args);
+            assert!(reply.starts_with(':'), "{args:?}: {reply:?}");
+        }
+    }
+    let digest = assert_same(&mut ours, &mut theirs, &["debug", "digest"]);
+    assert_same(
+        &mut ours,
+        &mut theirs,
+        &["debug", "digest-value", "small", "long", "wide"],
+    );
+    // Same elements, other order: another digest.
+    ours.expect(&["lmove", "small", "small", "left", "right"], "$1\r\na\r\n");
+    assert_ne!(ours.call(&["debug", "digest"]), digest);
+    theirs.expect(&["lmove", "small", "small", "left", "right"], "$1\r\na\r\n");
+    assert_same(&mut ours, &mut theirs, &["debug", "digest"]);
+}

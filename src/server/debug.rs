@@ -26,7 +26,10 @@
 //!       mix(final, j as 4 bytes big-endian)
 //!       for each key k (any order):
 //!           d = 0; mix(d, k); mix(d, type as 4 bytes big-endian)
-//!           mix(d, value)                          (a string's bytes)
+//!           mix(d, value)     a string's bytes; a list mixes each
+//!                             element head to tail; sets, hashes and
+//!                             sorted sets fold their members in with
+//!                             xor (their own `digest` methods)
 //!           if k has an expiry: xor(d, "!!expire!!")
 //!           xor(final, d)                          (final ^= SHA1(d))
 //! ```
@@ -244,6 +247,8 @@ fn value_digest(digest: &mut [u8; 20], value: &Value, has_expire: bool) {
         Value::Hash(h) => h.digest(digest),
         Value::Set(s) => s.digest(digest),
         Value::ZSet(z) => z.digest(digest),
+        // Order matters in a list: each element is mixed in, head first.
+        Value::List(l) => l.iter_from(0).for_each(|e| mix_digest(digest, e)),
         _ => mix_digest(digest, &value.string_bytes()),
     }
     if has_expire {
