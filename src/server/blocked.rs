@@ -502,24 +502,11 @@ fn bzmpop_command(server: &mut Server, id: ClientId, argv: &Argv) {
 // Command table
 // ---------------------------------------------------------------------------
 
-const fn range_spec(begin: i32, lastkey: i32, flags: &'static [&'static str]) -> KeySpec {
-    KeySpec {
-        notes: "",
-        flags,
-        begin: BeginSearch::Index(begin),
-        find: FindKeys::Range {
-            lastkey,
-            keystep: 1,
-            limit: 0,
-        },
-    }
-}
-
 const POP_FLAGS: &[&str] = &["RW", "access", "delete"];
-const MULTI_KEYS: [KeySpec; 1] = [range_spec(1, -2, POP_FLAGS)];
+const MULTI_KEYS: [KeySpec; 1] = [KeySpec::range(1, -2, POP_FLAGS)];
 const MOVE_KEYS: [KeySpec; 2] = [
-    range_spec(1, 0, POP_FLAGS),
-    range_spec(2, 0, &["RW", "insert"]),
+    KeySpec::range(1, 0, POP_FLAGS),
+    KeySpec::range(2, 0, &["RW", "insert"]),
 ];
 const MPOP_KEYS: [KeySpec; 1] = [KeySpec {
     notes: "",

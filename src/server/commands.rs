@@ -175,6 +175,25 @@ pub struct KeySpec {
     pub find: FindKeys,
 }
 
+impl KeySpec {
+    /// The keys from argument `index` on, with no keyword to search for
+    /// and a step of one (`BEGIN_SEARCH_INDEX` + `FIND_KEYS_RANGE`, no
+    /// limit): `lastkey` 0 for a single key, -1 for every argument to the
+    /// end, -2 for all but the last.
+    pub const fn range(index: i32, lastkey: i32, flags: &'static [&'static str]) -> KeySpec {
+        KeySpec {
+            notes: "",
+            flags,
+            begin: BeginSearch::Index(index),
+            find: FindKeys::Range {
+                lastkey,
+                keystep: 1,
+                limit: 0,
+            },
+        }
+    }
+}
+
 /// Argument types for COMMAND DOCS (`redisCommandArgType`).
 #[derive(Clone, Copy, Debug)]
 pub enum ArgType {
@@ -855,16 +874,7 @@ fn keys_in_range(
 mod tests {
     use super::*;
 
-    const RANGE1: KeySpec = KeySpec {
-        notes: "",
-        flags: &["RO"],
-        begin: BeginSearch::Index(1),
-        find: FindKeys::Range {
-            lastkey: 0,
-            keystep: 1,
-            limit: 0,
-        },
-    };
+    const RANGE1: KeySpec = KeySpec::range(1, 0, &["RO"]);
 
     fn argv(words: &[&str]) -> Argv {
         words.iter().map(|w| w.as_bytes().to_vec()).collect()

@@ -19,9 +19,7 @@
 //! to `server.lazyfree`, which server_cron frees a little at a time: the
 //! effect of Redis's lazy-free thread without a thread.
 
-use super::commands::{
-    acl, arg, cmd, Arg, ArgType, BeginSearch, CommandSpec, FindKeys, KeySpec, BASE,
-};
+use super::commands::{acl, arg, cmd, Arg, ArgType, CommandSpec, KeySpec, BASE};
 use super::connection::parse_int_or_reply;
 use super::dict::Dict;
 use super::errors::CommandError;
@@ -250,19 +248,6 @@ const FLUSH_ARGS: &[Arg] = &[Arg::new(
 )
 .flags(arg::OPTIONAL)];
 
-const fn key_at(index: i32, lastkey: i32, flags: &'static [&'static str]) -> KeySpec {
-    KeySpec {
-        notes: "",
-        flags,
-        begin: BeginSearch::Index(index),
-        find: FindKeys::Range {
-            lastkey,
-            keystep: 1,
-            limit: 0,
-        },
-    }
-}
-
 /// Every command of this module, for the command table.
 pub static COMMANDS: [&CommandSpec; 17] = [
     &SWAPDB,
@@ -307,7 +292,7 @@ pub static MOVE: CommandSpec = CommandSpec {
     arity: 3,
     flags: cmd::WRITE | cmd::FAST,
     acl: acl::KEYSPACE,
-    key_specs: &[key_at(1, 0, &["RW", "access", "update"])],
+    key_specs: &[KeySpec::range(1, 0, &["RW", "access", "update"])],
     summary: "Move a key to another database",
     since: "1.0.0",
     group: "generic",
@@ -369,7 +354,7 @@ pub static DEL: CommandSpec = CommandSpec {
     arity: -2,
     flags: cmd::WRITE,
     acl: acl::KEYSPACE,
-    key_specs: &[key_at(1, -1, &["RM", "delete"])],
+    key_specs: &[KeySpec::range(1, -1, &["RM", "delete"])],
     tips: MULTI_SHARD_SUM,
     summary: "Delete keys",
     since: "1.0.0",
@@ -385,7 +370,7 @@ pub static UNLINK: CommandSpec = CommandSpec {
     arity: -2,
     flags: cmd::WRITE | cmd::FAST,
     acl: acl::KEYSPACE,
-    key_specs: &[key_at(1, -1, &["RM", "delete"])],
+    key_specs: &[KeySpec::range(1, -1, &["RM", "delete"])],
     tips: MULTI_SHARD_SUM,
     summary: "Delete keys, freeing large values in the background",
     since: "4.0.0",
@@ -401,7 +386,7 @@ pub static EXISTS: CommandSpec = CommandSpec {
     arity: -2,
     flags: cmd::READONLY | cmd::FAST,
     acl: acl::KEYSPACE,
-    key_specs: &[key_at(1, -1, &["RO"])],
+    key_specs: &[KeySpec::range(1, -1, &["RO"])],
     tips: MULTI_SHARD_SUM,
     summary: "Count how many of the given keys exist",
     since: "1.0.0",
@@ -417,7 +402,7 @@ pub static TYPE: CommandSpec = CommandSpec {
     arity: 2,
     flags: cmd::READONLY | cmd::FAST,
     acl: acl::KEYSPACE,
-    key_specs: &[key_at(1, 0, &["RO"])],
+    key_specs: &[KeySpec::range(1, 0, &["RO"])],
     summary: "Type of the value stored at a key",
     since: "1.0.0",
     group: "generic",
@@ -489,8 +474,8 @@ pub static RENAME: CommandSpec = CommandSpec {
     flags: cmd::WRITE,
     acl: acl::KEYSPACE,
     key_specs: &[
-        key_at(1, 0, &["RW", "access", "delete"]),
-        key_at(2, 0, &["OW", "update"]),
+        KeySpec::range(1, 0, &["RW", "access", "delete"]),
+        KeySpec::range(2, 0, &["OW", "update"]),
     ],
     summary: "Give a key a new name",
     since: "1.0.0",
@@ -510,8 +495,8 @@ pub static RENAMENX: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::FAST,
     acl: acl::KEYSPACE,
     key_specs: &[
-        key_at(1, 0, &["RW", "access", "delete"]),
-        key_at(2, 0, &["OW", "insert"]),
+        KeySpec::range(1, 0, &["RW", "access", "delete"]),
+        KeySpec::range(2, 0, &["OW", "insert"]),
     ],
     summary: "Give a key a new name only if that name is free",
     since: "1.0.0",
@@ -531,8 +516,8 @@ pub static COPY: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM,
     acl: acl::KEYSPACE,
     key_specs: &[
-        key_at(1, 0, &["RO", "access"]),
-        key_at(2, 0, &["OW", "update"]),
+        KeySpec::range(1, 0, &["RO", "access"]),
+        KeySpec::range(2, 0, &["OW", "update"]),
     ],
     summary: "Copy a value to another key",
     since: "6.2.0",
@@ -557,7 +542,7 @@ pub static TOUCH: CommandSpec = CommandSpec {
     arity: -2,
     flags: cmd::READONLY | cmd::FAST,
     acl: acl::KEYSPACE,
-    key_specs: &[key_at(1, -1, &["RO"])],
+    key_specs: &[KeySpec::range(1, -1, &["RO"])],
     tips: MULTI_SHARD_SUM,
     summary: "Mark keys as accessed; count how many exist",
     since: "3.2.1",

@@ -27,9 +27,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::commands::{
-    acl, arg, cmd, Arg, ArgType, BeginSearch, CommandSpec, FindKeys, KeySpec, BASE,
-};
+use super::commands::{acl, arg, cmd, Arg, ArgType, CommandSpec, KeySpec, BASE};
 use super::errors::CommandError;
 use super::resp::{string_to_i64, Argv};
 use super::{mstime, ClientId, Server};
@@ -208,26 +206,8 @@ fn expire_sample(server: &mut Server, db: usize) -> (usize, usize) {
     (sample.len(), expired)
 }
 
-const KEY: &[KeySpec] = &[KeySpec {
-    notes: "",
-    flags: &["RW", "update"],
-    begin: BeginSearch::Index(1),
-    find: FindKeys::Range {
-        lastkey: 0,
-        keystep: 1,
-        limit: 0,
-    },
-}];
-const KEY_RO: &[KeySpec] = &[KeySpec {
-    notes: "",
-    flags: &["RO", "access"],
-    begin: BeginSearch::Index(1),
-    find: FindKeys::Range {
-        lastkey: 0,
-        keystep: 1,
-        limit: 0,
-    },
-}];
+const KEY: &[KeySpec] = &[KeySpec::range(1, 0, &["RW", "update"])];
+const KEY_RO: &[KeySpec] = &[KeySpec::range(1, 0, &["RO", "access"])];
 const CONDITION: Arg = Arg::new(
     "condition",
     ArgType::OneOf(&[

@@ -25,7 +25,7 @@
 
 use std::borrow::Cow;
 
-use super::commands::{acl, cmd, Arg, ArgType, BeginSearch, CommandSpec, FindKeys, KeySpec, BASE};
+use super::commands::{acl, cmd, Arg, ArgType, CommandSpec, KeySpec, BASE};
 use super::errors::CommandError;
 use super::reply::write_i64;
 use super::resp::{string_to_i64, Argv};
@@ -191,16 +191,7 @@ impl Value {
     }
 }
 
-const OBJECT_KEY: &[KeySpec] = &[KeySpec {
-    notes: "",
-    flags: &["RO"],
-    begin: BeginSearch::Index(2),
-    find: FindKeys::Range {
-        lastkey: 0,
-        keystep: 1,
-        limit: 0,
-    },
-}];
+const OBJECT_KEY: &[KeySpec] = &[KeySpec::range(2, 0, &["RO"])];
 const OBJECT_ARGS: &[Arg] = &[Arg::new("key", ArgType::Key(0))];
 
 pub static OBJECT: CommandSpec = CommandSpec {

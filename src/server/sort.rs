@@ -68,16 +68,7 @@ pub static COMMANDS: [&CommandSpec; 2] = [&SORT, &SORT_RO];
 const COMPLEXITY: &str = "O(N+M*log(M)) where N is the number of elements in the list or set to \
 sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).";
 
-const SORTED_KEY: KeySpec = KeySpec {
-    notes: "",
-    flags: &["RO", "access"],
-    begin: BeginSearch::Index(1),
-    find: FindKeys::Range {
-        lastkey: 0,
-        keystep: 1,
-        limit: 0,
-    },
-};
+const SORTED_KEY: KeySpec = KeySpec::range(1, 0, &["RO", "access"]);
 
 const PATTERN_KEYS: KeySpec = KeySpec {
     notes: "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive \

@@ -40,9 +40,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use super::commands::{
-    acl, arg, cmd, Arg, ArgType, BeginSearch, CommandSpec, FindKeys, KeySpec, BASE,
-};
+use super::commands::{acl, arg, cmd, Arg, ArgType, CommandSpec, KeySpec, BASE};
 use super::db::parse_scan_cursor;
 use super::dict::Dict;
 use super::errors::CommandError;
@@ -436,20 +434,6 @@ pub static COMMANDS: [&CommandSpec; 16] = [
     &HSCAN,
 ];
 
-/// A key spec for the single key at argv[1].
-const fn key1(flags: &'static [&'static str]) -> KeySpec {
-    KeySpec {
-        notes: "",
-        flags,
-        begin: BeginSearch::Index(1),
-        find: FindKeys::Range {
-            lastkey: 0,
-            keystep: 1,
-            limit: 0,
-        },
-    }
-}
-
 const KEY: Arg = Arg::new("key", ArgType::Key(0));
 const FIELD: Arg = Arg::new("field", ArgType::String);
 const FIELDS: Arg = Arg::new("field", ArgType::String).flags(arg::MULTIPLE);
@@ -461,10 +445,10 @@ const FIELD_VALUE: Arg = Arg::new(
     ]),
 )
 .flags(arg::MULTIPLE);
-const RW_UPDATE: &[KeySpec] = &[key1(&["RW", "update"])];
-const RW_ACCESS_UPDATE: &[KeySpec] = &[key1(&["RW", "access", "update"])];
-const RO_ACCESS: &[KeySpec] = &[key1(&["RO", "access"])];
-const RO: &[KeySpec] = &[key1(&["RO"])];
+const RW_UPDATE: &[KeySpec] = &[KeySpec::range(1, 0, &["RW", "update"])];
+const RW_ACCESS_UPDATE: &[KeySpec] = &[KeySpec::range(1, 0, &["RW", "access", "update"])];
+const RO_ACCESS: &[KeySpec] = &[KeySpec::range(1, 0, &["RO", "access"])];
+const RO: &[KeySpec] = &[KeySpec::range(1, 0, &["RO"])];
 const ORDER: &[&str] = &["nondeterministic_output_order"];
 const OUTPUT: &[&str] = &["nondeterministic_output"];
 
@@ -489,7 +473,7 @@ pub static HSETNX: CommandSpec = CommandSpec {
     arity: 4,
     flags: cmd::WRITE | cmd::DENYOOM | cmd::FAST,
     acl: acl::HASH,
-    key_specs: &[key1(&["RW", "insert"])],
+    key_specs: &[KeySpec::range(1, 0, &["RW", "insert"])],
     summary: "Set a hash field only when it is not there yet",
     since: "2.0.0",
     group: "hash",
@@ -565,7 +549,7 @@ pub static HDEL: CommandSpec = CommandSpec {
     arity: -3,
     flags: cmd::WRITE | cmd::FAST,
     acl: acl::HASH,
-    key_specs: &[key1(&["RW", "delete"])],
+    key_specs: &[KeySpec::range(1, 0, &["RW", "delete"])],
     summary: "Remove fields from a hash",
     since: "2.0.0",
     group: "hash",

@@ -581,35 +581,12 @@ pub static COMMANDS: [&CommandSpec; 17] = [
     &LINSERT, &LPOS, &LMOVE, &RPOPLPUSH, &LMPOP,
 ];
 
-/// The key spec of a command with one key at argv[1].
-const fn key1(flags: &'static [&'static str]) -> KeySpec {
-    KeySpec {
-        notes: "",
-        flags,
-        begin: BeginSearch::Index(1),
-        find: FindKeys::Range {
-            lastkey: 0,
-            keystep: 1,
-            limit: 0,
-        },
-    }
-}
-
 /// The key spec of the destination at argv[2] (LMOVE, RPOPLPUSH).
-const DEST_KEY: KeySpec = KeySpec {
-    notes: "",
-    flags: &["RW", "insert"],
-    begin: BeginSearch::Index(2),
-    find: FindKeys::Range {
-        lastkey: 0,
-        keystep: 1,
-        limit: 0,
-    },
-};
+const DEST_KEY: KeySpec = KeySpec::range(2, 0, &["RW", "insert"]);
 
-const PUSH_KEY: [KeySpec; 1] = [key1(&["RW", "insert"])];
-const POP_KEY: [KeySpec; 1] = [key1(&["RW", "access", "delete"])];
-const RO_KEY: [KeySpec; 1] = [key1(&["RO", "access"])];
+const PUSH_KEY: [KeySpec; 1] = [KeySpec::range(1, 0, &["RW", "insert"])];
+const POP_KEY: [KeySpec; 1] = [KeySpec::range(1, 0, &["RW", "access", "delete"])];
+const RO_KEY: [KeySpec; 1] = [KeySpec::range(1, 0, &["RO", "access"])];
 const PUSH_ARGS: [Arg; 2] = [
     Arg::new("key", ArgType::Key(0)),
     Arg::new("element", ArgType::String).flags(arg::MULTIPLE),
@@ -693,7 +670,7 @@ pub static LLEN: CommandSpec = CommandSpec {
     arity: 2,
     flags: cmd::READONLY | cmd::FAST,
     acl: acl::LIST,
-    key_specs: &[key1(&["RO"])],
+    key_specs: &[KeySpec::range(1, 0, &["RO"])],
     summary: "The number of elements in a list",
     since: "1.0.0",
     group: "list",
@@ -726,7 +703,7 @@ pub static LSET: CommandSpec = CommandSpec {
     arity: 4,
     flags: cmd::WRITE | cmd::DENYOOM,
     acl: acl::LIST,
-    key_specs: &[key1(&["RW", "update"])],
+    key_specs: &[KeySpec::range(1, 0, &["RW", "update"])],
     summary: "Replace the element of a list at an index",
     since: "1.0.0",
     group: "list",
@@ -764,7 +741,7 @@ pub static LTRIM: CommandSpec = CommandSpec {
     arity: 4,
     flags: cmd::WRITE,
     acl: acl::LIST,
-    key_specs: &[key1(&["RW", "delete"])],
+    key_specs: &[KeySpec::range(1, 0, &["RW", "delete"])],
     summary: "Keep only the elements of a list between two indexes",
     since: "1.0.0",
     group: "list",
@@ -783,7 +760,7 @@ pub static LREM: CommandSpec = CommandSpec {
     arity: 4,
     flags: cmd::WRITE,
     acl: acl::LIST,
-    key_specs: &[key1(&["RW", "delete"])],
+    key_specs: &[KeySpec::range(1, 0, &["RW", "delete"])],
     summary: "Delete the elements of a list equal to a value",
     since: "1.0.0",
     group: "list",
@@ -855,7 +832,7 @@ pub static LMOVE: CommandSpec = CommandSpec {
     arity: 5,
     flags: cmd::WRITE | cmd::DENYOOM,
     acl: acl::LIST,
-    key_specs: &[key1(&["RW", "access", "delete"]), DEST_KEY],
+    key_specs: &[KeySpec::range(1, 0, &["RW", "access", "delete"]), DEST_KEY],
     summary: "Pop an element from one end of a list and push it onto another list",
     since: "6.2.0",
     group: "list",

@@ -340,32 +340,9 @@ pub static COMMANDS: [&CommandSpec; 17] = [
     &SSCAN,
 ];
 
-/// A key spec for one key at `index` with `flags`.
-const fn one_key(index: i32, flags: &'static [&'static str]) -> KeySpec {
-    KeySpec {
-        notes: "",
-        flags,
-        begin: BeginSearch::Index(index),
-        find: FindKeys::Range {
-            lastkey: 0,
-            keystep: 1,
-            limit: 0,
-        },
-    }
-}
-
 /// A key spec for every argument from `index` to the end.
 const fn all_keys_from(index: i32) -> KeySpec {
-    KeySpec {
-        notes: "",
-        flags: &["RO", "access"],
-        begin: BeginSearch::Index(index),
-        find: FindKeys::Range {
-            lastkey: -1,
-            keystep: 1,
-            limit: 0,
-        },
-    }
+    KeySpec::range(index, -1, &["RO", "access"])
 }
 
 const KEY_MEMBERS: &[Arg] = &[
@@ -385,7 +362,7 @@ pub static SADD: CommandSpec = CommandSpec {
     arity: -3,
     flags: cmd::WRITE | cmd::DENYOOM | cmd::FAST,
     acl: acl::SET,
-    key_specs: &[one_key(1, &["RW", "insert"])],
+    key_specs: &[KeySpec::range(1, 0, &["RW", "insert"])],
     summary: "Add members to a set, creating it if needed",
     since: "1.0.0",
     group: "set",
@@ -400,7 +377,7 @@ pub static SREM: CommandSpec = CommandSpec {
     arity: -3,
     flags: cmd::WRITE | cmd::FAST,
     acl: acl::SET,
-    key_specs: &[one_key(1, &["RW", "delete"])],
+    key_specs: &[KeySpec::range(1, 0, &["RW", "delete"])],
     summary: "Remove members from a set, deleting it when emptied",
     since: "1.0.0",
     group: "set",
@@ -415,7 +392,7 @@ pub static SMEMBERS: CommandSpec = CommandSpec {
     arity: 2,
     flags: cmd::READONLY,
     acl: acl::SET,
-    key_specs: &[one_key(1, &["RO", "access"])],
+    key_specs: &[KeySpec::range(1, 0, &["RO", "access"])],
     tips: &["nondeterministic_output_order"],
     summary: "List every member of a set",
     since: "1.0.0",
@@ -431,7 +408,7 @@ pub static SISMEMBER: CommandSpec = CommandSpec {
     arity: 3,
     flags: cmd::READONLY | cmd::FAST,
     acl: acl::SET,
-    key_specs: &[one_key(1, &["RO"])],
+    key_specs: &[KeySpec::range(1, 0, &["RO"])],
     summary: "Tell whether a value is a member of a set",
     since: "1.0.0",
     group: "set",
@@ -449,7 +426,7 @@ pub static SMISMEMBER: CommandSpec = CommandSpec {
     arity: -3,
     flags: cmd::READONLY | cmd::FAST,
     acl: acl::SET,
-    key_specs: &[one_key(1, &["RO", "access"])],
+    key_specs: &[KeySpec::range(1, 0, &["RO", "access"])],
     summary: "Tell for each of several values whether it is a member of a set",
     since: "6.2.0",
     group: "set",
@@ -464,7 +441,7 @@ pub static SCARD: CommandSpec = CommandSpec {
     arity: 2,
     flags: cmd::READONLY | cmd::FAST,
     acl: acl::SET,
-    key_specs: &[one_key(1, &["RO"])],
+    key_specs: &[KeySpec::range(1, 0, &["RO"])],
     summary: "Count the members of a set",
     since: "1.0.0",
     group: "set",
@@ -479,7 +456,7 @@ pub static SPOP: CommandSpec = CommandSpec {
     arity: -2,
     flags: cmd::WRITE | cmd::FAST,
     acl: acl::SET,
-    key_specs: &[one_key(1, &["RW", "access", "delete"])],
+    key_specs: &[KeySpec::range(1, 0, &["RW", "access", "delete"])],
     tips: &["nondeterministic_output"],
     summary: "Remove and return random members of a set",
     since: "1.0.0",
@@ -501,7 +478,7 @@ pub static SRANDMEMBER: CommandSpec = CommandSpec {
     arity: -2,
     flags: cmd::READONLY,
     acl: acl::SET,
-    key_specs: &[one_key(1, &["RO", "access"])],
+    key_specs: &[KeySpec::range(1, 0, &["RO", "access"])],
     tips: &["nondeterministic_output"],
     summary: "Return random members of a set without removing them",
     since: "1.0.0",
@@ -523,8 +500,8 @@ pub static SMOVE: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::FAST,
     acl: acl::SET,
     key_specs: &[
-        one_key(1, &["RW", "access", "delete"]),
-        one_key(2, &["RW", "insert"]),
+        KeySpec::range(1, 0, &["RW", "access", "delete"]),
+        KeySpec::range(2, 0, &["RW", "insert"]),
     ],
     summary: "Move a member from one set to another",
     since: "1.0.0",
@@ -590,7 +567,7 @@ pub static SINTERSTORE: CommandSpec = CommandSpec {
     arity: -3,
     flags: cmd::WRITE | cmd::DENYOOM,
     acl: acl::SET,
-    key_specs: &[one_key(1, &["RW", "update"]), all_keys_from(2)],
+    key_specs: &[KeySpec::range(1, 0, &["RW", "update"]), all_keys_from(2)],
     summary: "Store the intersection of sets at a key",
     since: "1.0.0",
     group: "set",
@@ -621,7 +598,7 @@ pub static SUNIONSTORE: CommandSpec = CommandSpec {
     arity: -3,
     flags: cmd::WRITE | cmd::DENYOOM,
     acl: acl::SET,
-    key_specs: &[one_key(1, &["OW", "update"]), all_keys_from(2)],
+    key_specs: &[KeySpec::range(1, 0, &["OW", "update"]), all_keys_from(2)],
     summary: "Store the union of sets at a key",
     since: "1.0.0",
     group: "set",
@@ -652,7 +629,7 @@ pub static SDIFFSTORE: CommandSpec = CommandSpec {
     arity: -3,
     flags: cmd::WRITE | cmd::DENYOOM,
     acl: acl::SET,
-    key_specs: &[one_key(1, &["OW", "update"]), all_keys_from(2)],
+    key_specs: &[KeySpec::range(1, 0, &["OW", "update"]), all_keys_from(2)],
     summary: "Store the difference of the first set and the others at a key",
     since: "1.0.0",
     group: "set",
@@ -667,7 +644,7 @@ pub static SSCAN: CommandSpec = CommandSpec {
     arity: -3,
     flags: cmd::READONLY,
     acl: acl::SET,
-    key_specs: &[one_key(1, &["RO", "access"])],
+    key_specs: &[KeySpec::range(1, 0, &["RO", "access"])],
     tips: &["nondeterministic_output"],
     summary: "Iterate incrementally over the members of a set",
     since: "2.8.0",

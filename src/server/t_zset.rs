@@ -1092,16 +1092,7 @@ pub static COMMANDS: [&CommandSpec; 32] = [
 
 /// The key spec of the commands taking one key at index 1.
 const fn key1(flags: &'static [&'static str]) -> [KeySpec; 1] {
-    [KeySpec {
-        notes: "",
-        flags,
-        begin: BeginSearch::Index(1),
-        find: FindKeys::Range {
-            lastkey: 0,
-            keystep: 1,
-            limit: 0,
-        },
-    }]
+    [KeySpec::range(1, 0, flags)]
 }
 
 const KEY_RW_UPDATE: [KeySpec; 1] = key1(&["RW", "update"]);
@@ -1539,26 +1530,8 @@ pub static ZRANGESTORE: CommandSpec = CommandSpec {
     flags: cmd::WRITE | cmd::DENYOOM,
     acl: acl::SORTEDSET,
     key_specs: &[
-        KeySpec {
-            notes: "",
-            flags: &["OW", "update"],
-            begin: BeginSearch::Index(1),
-            find: FindKeys::Range {
-                lastkey: 0,
-                keystep: 1,
-                limit: 0,
-            },
-        },
-        KeySpec {
-            notes: "",
-            flags: &["RO", "access"],
-            begin: BeginSearch::Index(2),
-            find: FindKeys::Range {
-                lastkey: 0,
-                keystep: 1,
-                limit: 0,
-            },
-        },
+        KeySpec::range(1, 0, &["OW", "update"]),
+        KeySpec::range(2, 0, &["RO", "access"]),
     ],
     summary: "Store a range of sorted-set members in another key",
     since: "6.2.0",
@@ -1591,16 +1564,7 @@ const fn keynum_spec(flags: &'static [&'static str], begin: i32) -> KeySpec {
 }
 
 /// The destination key of the STORE commands.
-const DST_SPEC: KeySpec = KeySpec {
-    notes: "",
-    flags: &["OW", "update"],
-    begin: BeginSearch::Index(1),
-    find: FindKeys::Range {
-        lastkey: 0,
-        keystep: 1,
-        limit: 0,
-    },
-};
+const DST_SPEC: KeySpec = KeySpec::range(1, 0, &["OW", "update"]);
 
 const ARG_NUMKEYS: Arg = Arg::new("numkeys", ArgType::Integer);
 const ARG_KEYS: Arg = Arg::new("key", ArgType::Key(0)).flags(arg::MULTIPLE);
