@@ -647,6 +647,50 @@ pub fn parse_scan_cursor(arg: &[u8]) -> Option<u64> {
     })
 }
 
+/// The options of the SCAN family (`scanGenericCommand`).
+pub struct ScanOptions<'a> {
+    /// COUNT: how many elements to aim for, at least 1 (default 10).
+    pub count: i64,
+    /// MATCH, `None` when absent or `*` (which matches everything).
+    pub pattern: Option<&'a [u8]>,
+    /// TYPE, SCAN only.
+    pub type_filter: Option<&'a [u8]>,
+}
+
+/// Reads `[MATCH pattern] [COUNT count]`, and `[TYPE type]` when
+/// `allow_type`, in any order; a later option overrides an earlier one.
+pub fn parse_scan_options(
+    opts: &[Vec<u8>],
+    allow_type: bool,
+) -> Result<ScanOptions<'_>, CommandError> {
+    let mut out = ScanOptions {
+        count: 10,
+        pattern: None,
+        type_filter: None,
+    };
+    let mut rest = opts;
+    while let Some((opt, tail)) = rest.split_first() {
+        let Some((value, tail)) = tail.split_first() else {
+            return Err(CommandError::Syntax);
+        };
+        if opt.eq_ignore_ascii_case(b"count") {
+            match super::resp::string_to_i64(value) {
+                None => return Err(CommandError::NotAnInteger),
+                Some(n) if n < 1 => return Err(CommandError::Syntax),
+                Some(n) => out.count = n,
+            }
+        } else if opt.eq_ignore_ascii_case(b"match") {
+            out.pattern = (value.as_slice() != b"*").then_some(value.as_slice());
+        } else if allow_type && opt.eq_ignore_ascii_case(b"type") {
+            out.type_filter = Some(value.as_slice());
+        } else {
+            return Err(CommandError::Syntax);
+        }
+        rest = tail;
+    }
+    Ok(out)
+}
+
 /// `SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]`
 /// (`scanGenericCommand`).
 fn scan_command(server: &mut Server, id: ClientId, argv: &Argv) {
@@ -654,34 +698,14 @@ fn scan_command(server: &mut Server, id: ClientId, argv: &Argv) {
         server.reply(id).error(&CommandError::InvalidCursor);
         return;
     };
-    let mut count: i64 = 10;
-    let mut pattern: Option<&[u8]> = None;
-    let mut type_filter: Option<&[u8]> = None;
-    let mut i = 2;
-    while i < argv.len() {
-        let more = argv.len() - i;
-        let opt = &argv[i];
-        if opt.eq_ignore_ascii_case(b"count") && more >= 2 {
-            let Some(n) = super::resp::string_to_i64(&argv[i + 1]) else {
-                server.reply(id).error(&CommandError::NotAnInteger);
-                return;
-            };
-            if n < 1 {
-                server.reply(id).error(&CommandError::Syntax);
-                return;
-            }
-            count = n;
-        } else if opt.eq_ignore_ascii_case(b"match") && more >= 2 {
-            let p = argv[i + 1].as_slice();
-            pattern = if p == b"*" { None } else { Some(p) };
-        } else if opt.eq_ignore_ascii_case(b"type") && more >= 2 {
-            type_filter = Some(argv[i + 1].as_slice());
-        } else {
-            server.reply(id).error(&CommandError::Syntax);
-            return;
-        }
-        i += 2;
-    }
+    let ScanOptions {
+        count,
+        pattern,
+        type_filter,
+    } = match parse_scan_options(&argv[2..], true) {
+        Ok(opts) => opts,
+        Err(e) => return server.reply(id).error(&e),
+    };
 
     // Collect up to COUNT keys, visiting at most COUNT * 10 buckets.
     let db = server.client_db(id);

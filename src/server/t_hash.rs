@@ -41,7 +41,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use super::commands::{acl, arg, cmd, Arg, ArgType, CommandSpec, KeySpec, BASE};
-use super::db::parse_scan_cursor;
+use super::db::{parse_scan_cursor, parse_scan_options};
 use super::dict::Dict;
 use super::errors::CommandError;
 use super::object::Value;
@@ -1221,28 +1221,10 @@ fn hscan_command(server: &mut Server, id: ClientId, argv: &Argv) {
         }
         Ok(Some(_)) => {}
     }
-    let mut count: i64 = 10;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < argv.len() {
-        let more = argv.len() - i;
-        let opt = &argv[i];
-        if opt.eq_ignore_ascii_case(b"count") && more >= 2 {
-            let Some(n) = string_to_i64(&argv[i + 1]) else {
-                return server.reply(id).error(&CommandError::NotAnInteger);
-            };
-            if n < 1 {
-                return server.reply(id).error(&CommandError::Syntax);
-            }
-            count = n;
-        } else if opt.eq_ignore_ascii_case(b"match") && more >= 2 {
-            let p = argv[i + 1].as_slice();
-            pattern = if p == b"*" { None } else { Some(p) };
-        } else {
-            return server.reply(id).error(&CommandError::Syntax);
-        }
-        i += 2;
-    }
+    let (count, pattern) = match parse_scan_options(&argv[3..], false) {
+        Ok(opts) => (opts.count, opts.pattern),
+        Err(e) => return server.reply(id).error(&e),
+    };
     let Some(Value::Hash(h)) = server.dbs[db].dict.get(&argv[1]).map(|o| &o.value) else {
         return;
     };

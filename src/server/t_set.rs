@@ -47,7 +47,7 @@ use std::fmt;
 
 use super::commands::{acl, cmd};
 use super::commands::{arg, Arg, ArgType, BeginSearch, CommandSpec, FindKeys, KeySpec, BASE};
-use super::db::parse_scan_cursor;
+use super::db::{parse_scan_cursor, parse_scan_options};
 use super::dict::Dict;
 use super::errors::CommandError;
 use super::object::{Obj, Value};
@@ -1277,27 +1277,18 @@ fn sscan_command(server: &mut Server, id: ClientId, argv: &Argv) {
         Err(e) => return server.reply(id).error(&e),
         Ok(s) => s.is_some(),
     };
-    let mut count = 10usize;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    if exists {
-        while i < argv.len() {
-            let more = argv.len() - i;
-            if argv[i].eq_ignore_ascii_case(b"count") && more >= 2 {
-                match string_to_i64(&argv[i + 1]) {
-                    None => return server.reply(id).error(&CommandError::NotAnInteger),
-                    Some(n) if n < 1 => return server.reply(id).error(&CommandError::Syntax),
-                    Some(n) => count = usize::try_from(n).unwrap_or(usize::MAX),
-                }
-            } else if argv[i].eq_ignore_ascii_case(b"match") && more >= 2 {
-                let p = argv[i + 1].as_slice();
-                pattern = if p == b"*" { None } else { Some(p) };
-            } else {
-                return server.reply(id).error(&CommandError::Syntax);
-            }
-            i += 2;
+    // A missing key answers an empty scan without reading the options.
+    let (count, pattern) = if exists {
+        match parse_scan_options(&argv[3..], false) {
+            Ok(opts) => (
+                usize::try_from(opts.count).unwrap_or(usize::MAX),
+                opts.pattern,
+            ),
+            Err(e) => return server.reply(id).error(&e),
         }
-    }
+    } else {
+        (10, None)
+    };
     let (next, mut members) = match lookup_set(server, db, &argv[1], false) {
         Ok(Some(set)) => set.scan(cursor, count),
         _ => (0, Vec::new()),

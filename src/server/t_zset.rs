@@ -2964,25 +2964,13 @@ fn zscan_command(server: &mut Server, id: ClientId, argv: &Argv) {
         }
         Ok(Some(_)) => {}
     }
-    let mut count = 10usize;
-    let mut pattern: Option<&[u8]> = None;
-    let mut i = 3;
-    while i < argv.len() {
-        let more = argv.len() - i;
-        if argv[i].eq_ignore_ascii_case(b"count") && more >= 2 {
-            match super::resp::string_to_i64(&argv[i + 1]) {
-                None => return server.reply(id).error(&CommandError::NotAnInteger),
-                Some(n) if n < 1 => return server.reply(id).error(&CommandError::Syntax),
-                Some(n) => count = usize::try_from(n).unwrap_or(usize::MAX),
-            }
-        } else if argv[i].eq_ignore_ascii_case(b"match") && more >= 2 {
-            let p = argv[i + 1].as_slice();
-            pattern = if p == b"*" { None } else { Some(p) };
-        } else {
-            return server.reply(id).error(&CommandError::Syntax);
-        }
-        i += 2;
-    }
+    let (count, pattern) = match super::db::parse_scan_options(&argv[3..], false) {
+        Ok(opts) => (
+            usize::try_from(opts.count).unwrap_or(usize::MAX),
+            opts.pattern,
+        ),
+        Err(e) => return server.reply(id).error(&e),
+    };
     let (next, mut items) = match read_zset(server, db, &argv[1]) {
         Ok(Some(z)) => z.scan(cursor, count),
         _ => (0, Vec::new()),
