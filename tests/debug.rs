@@ -566,3 +566,191 @@ fn list_digest_matches_redis() {
     theirs.expect(&["lmove", "small", "small", "left", "right"], "$1\r\na\r\n");
     assert_same(&mut ours, &mut theirs, &["debug", "digest"]);
 }
+
+/// The `ql_*` fields of DEBUG OBJECT on a list.
+fn quicklist_fields(line: &str) -> Vec<(String, String)> {
+    object_fields(line)
+        .into_iter()
+        .filter(|(k, _)| k.starts_with("ql_"))
+        .collect()
+}
+
+// DEBUG QUICKLIST-PACKED-THRESHOLD: which sizes are accepted, and that
+// elements at or above the threshold get plain nodes of their own through
+// every list write, node for node as in redis-server (the values are
+// strings of letters, stored alike by both).
+#[test]
+fn plain_list_nodes_match_redis() {
+    let server = Server::start(DEBUG_YES);
+    let redis = Server::start_redis(DEBUG_YES);
+    let (mut ours, mut theirs) = (Conn::open(&server), Conn::open(&redis));
+    for size in [
+        "abc", "-1", "4gb", "4096mb", "1k", "4095mb", "1", "0", "1b", "10",
+    ] {
+        assert_same(
+            &mut ours,
+            &mut theirs,
+            &["debug", "quicklist-packed-threshold", size],
+        );
+    }
+    let big = |c: char| c.to_string().repeat(15);
+    let (b1, b2, b3, b4) = (big('p'), big('q'), big('r'), big('s'));
+    let steps: Vec<Vec<&str>> = vec![
+        vec!["rpush", "l", "a", &b1, "b", "c", &b2, "d"],
+        vec!["lpush", "l", &b3],
+        vec!["lset", "l", "3", &b4],
+        vec!["lset", "l", "2", "small"],
+        vec!["lset", "l", "0", "head"],
+        vec!["linsert", "l", "before", "c", &b1],
+        vec!["linsert", "l", "after", "d", &b2],
+        vec!["linsert", "l", "after", &b4, "tiny"],
+        vec!["lrem", "l", "1", &b1],
+        vec!["lpos", "l", &b2],
+        vec!["lindex", "l", "-2"],
+        vec!["lmove", "l", "dst", "right", "left"],
+        vec!["rpoplpush", "l", "dst"],
+        vec!["lpop", "l", "2"],
+        vec!["rpush", "l", "x", "y", &b3],
+        vec!["ltrim", "l", "1", "-2"],
+        vec!["sort", "l", "alpha", "store", "sorted"],
+    ];
+    for step in &steps {
+        assert_same(&mut ours, &mut theirs, step);
+        for key in ["l", "dst", "sorted"] {
+            let range = assert_same(&mut ours, &mut theirs, &["lrange", key, "0", "-1"]);
+            if range == "*0\r\n" {
+                continue;
+            }
+            let got = quicklist_fields(&ours.call(&["debug", "object", key]));
+            let want = quicklist_fields(&theirs.call(&["debug", "object", key]));
+            assert_eq!(got, want, "{key} after {step:?}");
+        }
+    }
+    // Back to the default: small elements share packed nodes again.
+    assert_same(
+        &mut ours,
+        &mut theirs,
+        &["debug", "quicklist-packed-threshold", "0"],
+    );
+    for conn in [&mut ours, &mut theirs] {
+        conn.call(&["del", "l"]);
+        conn.call(&["rpush", "l", &b1, &b2, &b3]);
+    }
+    let got = quicklist_fields(&ours.call(&["debug", "object", "l"]));
+    assert_eq!(
+        got,
+        quicklist_fields(&theirs.call(&["debug", "object", "l"]))
+    );
+    assert_eq!(got[0], ("ql_nodes".to_string(), "1".to_string()));
+}
+
+/// The first lines of a DEBUG HTSTATS(-KEY) text, up to the chain
+/// figures, which depend on the hash function.
+fn stats_head(reply: &str, lines: usize) -> Vec<String> {
+    reply
+        .lines()
+        .skip(1)
+        .take(lines)
+        .map(str::to_string)
+        .collect()
+}
+
+// DEBUG LISTPACK, QUICKLIST, HTSTATS and HTSTATS-KEY: the same replies
+// and errors as redis-server, and the same table sizes.
+#[test]
+fn debug_encoding_introspection_matches_redis() {
+    let server = Server::start(DEBUG_YES);
+    let redis = Server::start_redis(DEBUG_YES);
+    let (mut ours, mut theirs) = (Conn::open(&server), Conn::open(&redis));
+    // Integers: an intset that turns into a table sized at once when it
+    // passes 512 members, so neither server is left mid-rehash.
+    let members: Vec<String> = (0..600).map(|i| i.to_string()).collect();
+    let mut big_set = vec!["sadd", "bigset"];
+    big_set.extend(members.iter().map(String::as_str));
+    let mut big_zset = vec!["zadd", "bigzset"];
+    for m in &members[..200] {
+        big_zset.extend(["1", m.as_str()]);
+    }
+    // On an empty database both tables are empty: the whole text matches.
+    assert_same(&mut ours, &mut theirs, &["debug", "htstats", "0"]);
+    for conn in [&mut ours, &mut theirs] {
+        for args in [
+            &["rpush", "list", "a", "b", "c"][..],
+            &["hset", "hash", "f", "v", "g", "w"],
+            &["zadd", "zset", "1", "a", "2", "b"],
+            &["sadd", "ints", "1", "2", "3"],
+            &["set", "str", "v"],
+            &big_set,
+            &big_zset,
+        ] {
+            conn.call(args);
+        }
+    }
+    let cases: &[&[&str]] = &[
+        &["debug", "listpack", "nokey"],
+        &["debug", "listpack", "hash"],
+        &["debug", "listpack", "zset"],
+        &["debug", "listpack", "list"],
+        &["debug", "listpack", "str"],
+        &["debug", "listpack", "bigzset"],
+        &["debug", "listpack"],
+        &["debug", "quicklist", "nokey"],
+        &["debug", "quicklist", "list"],
+        &["debug", "quicklist", "list", "1"],
+        &["debug", "quicklist", "hash"],
+        &["debug", "quicklist", "list", "1", "2"],
+        &["debug", "htstats", "16"],
+        &["debug", "htstats", "-1"],
+        &["debug", "htstats", "abc"],
+        &["debug", "htstats", "0", "full"],
+        &["debug", "htstats-key", "nokey"],
+        &["debug", "htstats-key", "hash"],
+        &["debug", "htstats-key", "ints"],
+        &["debug", "htstats-key", "str"],
+        &["debug", "htstats-key", "list"],
+        &["debug", "htstats-key", "zset"],
+    ];
+    for args in cases {
+        assert_same(&mut ours, &mut theirs, args);
+    }
+    // The descriptions went to stdout (in ferrodis's own words).
+    if server.kind == Kind::Ferrodis {
+        let log = || server.log();
+        assert!(server.wait_log("{listpack bytes:", DEADLINE), "{}", log());
+        assert!(
+            server.wait_log("{quicklist count:3 nodes:1", DEADLINE),
+            "{}",
+            log()
+        );
+    }
+
+    // A hash-table set: same size and count; the chain figures add up.
+    let got = ours.call(&["debug", "htstats-key", "bigset"]);
+    let want = theirs.call(&["debug", "htstats-key", "bigset"]);
+    assert_eq!(stats_head(&got, 3), stats_head(&want, 3));
+    assert!(
+        got.contains(" table size: 1024\n number of elements: 600\n"),
+        "{got}"
+    );
+    let dist: usize = got
+        .lines()
+        .skip_while(|l| !l.contains("distribution"))
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().nth(1)?.parse::<usize>().ok())
+        .sum();
+    assert_eq!(dist, 1024, "{got}");
+    // The keyspace and expires tables of db 0.
+    let got = ours.call(&["debug", "htstats", "0"]);
+    let want = theirs.call(&["debug", "htstats", "0"]);
+    assert_eq!(stats_head(&got, 3), stats_head(&want, 3));
+    assert!(got.contains("[Expires HT]\n"), "{got}");
+    // A sorted set's member index is open addressing: its own figures.
+    let got = ours.call(&["debug", "htstats-key", "bigzset"]);
+    assert!(theirs
+        .call(&["debug", "htstats-key", "bigzset"])
+        .starts_with('$'));
+    if server.kind == Kind::Ferrodis {
+        assert!(got.contains(" number of elements: 200\n"), "{got}");
+        assert!(got.contains("Probe distance distribution:"), "{got}");
+    }
+}

@@ -81,6 +81,9 @@ pub struct DebugState {
     pub reply_buffer_peak_reset_time: i64,
     /// DEBUG REPLYBUFFER RESIZING.
     pub reply_buffer_resizing: bool,
+    /// DEBUG QUICKLIST-PACKED-THRESHOLD: list elements of at least this
+    /// many bytes get plain nodes (quicklist.c's `packed_threshold`).
+    pub packed_threshold: usize,
 }
 
 impl Default for DebugState {
@@ -88,6 +91,7 @@ impl Default for DebugState {
         DebugState {
             reply_buffer_peak_reset_time: REPLY_BUFFER_DEFAULT_PEAK_RESET_TIME,
             reply_buffer_resizing: true,
+            packed_threshold: super::t_list::DEFAULT_PACKED_THRESHOLD,
         }
     }
 }
@@ -310,6 +314,11 @@ fn debug_command(server: &mut Server, id: ClientId, argv: &Argv) {
             server.reply(id).ok();
         }
         (b"replybuffer", 4) => debug_replybuffer(server, id, argv),
+        (b"quicklist-packed-threshold", 3) => debug_packed_threshold(server, id, &argv[2]),
+        (b"listpack", 3) => debug_listpack(server, id, &argv[2]),
+        (b"quicklist", 3 | 4) => debug_quicklist(server, id, argv),
+        (b"htstats", 3) => debug_htstats(server, id, &argv[2]),
+        (b"htstats-key", 3) => debug_htstats_key(server, id, &argv[2]),
         _ => subcommand_syntax_error(server, id, argv),
     }
 }
@@ -459,11 +468,12 @@ pub fn rdb_string_len(value: &Value) -> usize {
 fn debug_object(server: &mut Server, id: ClientId, key: &[u8]) {
     let db = server.client_db(id);
     let lru_clock = server.lru_clock;
+    let fill = super::t_list::Shape::of(server).fill;
     let Some(o) = server.dbs[db].dict.get(key) else {
         server.reply(id).error(&CommandError::NoSuchKey);
         return;
     };
-    let line = format!(
+    let mut line = format!(
         "Value at:{:p} refcount:{} encoding:{} serializedlength:{} lru:{} lru_seconds_idle:{}",
         o as *const Obj,
         o.value.refcount(),
@@ -473,7 +483,134 @@ fn debug_object(server: &mut Server, id: ClientId, key: &[u8]) {
         o.lru & 0x00FF_FFFF,
         lru_clock.wrapping_sub(o.lru),
     );
+    if let Value::List(l) = &o.value {
+        let nodes = l.node_count();
+        line.push_str(&format!(
+            " ql_nodes:{nodes} ql_avg_node:{:.2} ql_listpack_max:{fill} ql_compressed:0 \
+             ql_uncompressed_size:{}",
+            l.len() as f64 / nodes.max(1) as f64,
+            l.reported_size(),
+        ));
+    }
     server.reply(id).status(&line);
+}
+
+/// `DEBUG QUICKLIST-PACKED-THRESHOLD size`: a memory value from 1 byte to
+/// 4 GiB less 1 MiB; 0 restores the default of 1 GiB
+/// (`quicklistisSetPackedThreshold`).
+fn debug_packed_threshold(server: &mut Server, id: ClientId, arg: &[u8]) {
+    use super::t_list::{DEFAULT_PACKED_THRESHOLD, MAX_PACKED_THRESHOLD};
+    let size = std::str::from_utf8(arg)
+        .ok()
+        .and_then(super::config::parse_memory)
+        .filter(|&n| n <= MAX_PACKED_THRESHOLD)
+        .and_then(|n| usize::try_from(n).ok());
+    match size {
+        Some(n) => {
+            server.debug.packed_threshold = if n == 0 { DEFAULT_PACKED_THRESHOLD } else { n };
+            server.reply(id).ok();
+        }
+        None => server.reply(id).error(&CommandError::PackedThreshold),
+    }
+}
+
+/// Lines describing packed entries for DEBUG LISTPACK: the total and
+/// then each entry's index, length and first bytes.
+pub fn describe_entries<'a>(bytes: usize, entries: impl Iterator<Item = &'a [u8]>) -> String {
+    use std::fmt::Write as _;
+    let mut body = String::new();
+    let mut count = 0usize;
+    for (i, e) in entries.enumerate() {
+        let shown = String::from_utf8_lossy(&e[..e.len().min(64)])
+            .escape_debug()
+            .to_string();
+        let _ = writeln!(body, "  {{entry {i} len:{}}} {shown}", e.len());
+        count += 1;
+    }
+    format!("{{listpack bytes:{bytes} entries:{count}}}\n{body}{{end}}\n")
+}
+
+/// Writes a DEBUG LISTPACK / QUICKLIST description to stdout, as Redis
+/// does (not to the log: it is for a developer at the terminal).
+fn print_to_stdout(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.flush();
+}
+
+/// `DEBUG LISTPACK key`: prints a listpack-encoded hash or sorted set.
+fn debug_listpack(server: &mut Server, id: ClientId, key: &[u8]) {
+    let db = server.client_db(id);
+    let text = match server.lookup_read_no_touch(db, key).map(|o| &o.value) {
+        None => Err(CommandError::NoSuchKey),
+        Some(Value::Hash(h)) => h.describe_listpack().ok_or(CommandError::NotListpack),
+        Some(Value::ZSet(z)) => z.describe_listpack().ok_or(CommandError::NotListpack),
+        Some(_) => Err(CommandError::NotListpack),
+    };
+    match text {
+        Ok(t) => {
+            print_to_stdout(&t);
+            server
+                .reply(id)
+                .status("Listpack structure printed on stdout");
+        }
+        Err(e) => server.reply(id).error(&e),
+    }
+}
+
+/// `DEBUG QUICKLIST key [0|1]`: prints a list's nodes, and with a
+/// non-zero level each node's elements.
+fn debug_quicklist(server: &mut Server, id: ClientId, argv: &Argv) {
+    let db = server.client_db(id);
+    let verbose = argv.get(3).is_some_and(|a| atoi(a) != 0);
+    let text = match server.lookup_read_no_touch(db, &argv[2]).map(|o| &o.value) {
+        None => Err(CommandError::NoSuchKey),
+        Some(Value::List(l)) => Ok(l.describe(verbose)),
+        Some(_) => Err(CommandError::NotQuicklist),
+    };
+    match text {
+        Ok(t) => {
+            print_to_stdout(&t);
+            server
+                .reply(id)
+                .status("Quicklist structure printed on stdout");
+        }
+        Err(e) => server.reply(id).error(&e),
+    }
+}
+
+/// `DEBUG HTSTATS dbid`: the chain statistics of a database's keys and
+/// expires tables.
+fn debug_htstats(server: &mut Server, id: ClientId, arg: &[u8]) {
+    let Some(n) = super::resp::string_to_i64(arg) else {
+        return server.reply(id).error(&CommandError::NotAnInteger);
+    };
+    let Some(db) = usize::try_from(n).ok().and_then(|n| server.dbs.get(n)) else {
+        return server.reply(id).error(&CommandError::OutOfRangeDatabase);
+    };
+    let text = format!(
+        "[Dictionary HT]\n{}[Expires HT]\n{}",
+        db.dict.stats(),
+        db.expires.stats()
+    );
+    server.reply(id).verbatim(text.as_bytes(), "txt");
+}
+
+/// `DEBUG HTSTATS-KEY key`: the statistics of a value's hash table.
+fn debug_htstats_key(server: &mut Server, id: ClientId, key: &[u8]) {
+    let db = server.client_db(id);
+    let stats = match server.lookup_read_no_touch(db, key).map(|o| &o.value) {
+        None => Err(CommandError::NoSuchKey),
+        Some(Value::Hash(h)) => h.table_stats().ok_or(CommandError::NotHashTable),
+        Some(Value::Set(s)) => s.table_stats().ok_or(CommandError::NotHashTable),
+        Some(Value::ZSet(z)) => z.table_stats().ok_or(CommandError::NotHashTable),
+        Some(_) => Err(CommandError::NotHashTable),
+    };
+    match stats {
+        Ok(text) => server.reply(id).verbatim(text.as_bytes(), "txt"),
+        Err(e) => server.reply(id).error(&e),
+    }
 }
 
 /// `getPositiveLongFromObjectOrReply` without a message of its own.
@@ -661,6 +798,12 @@ fn debug_help(server: &mut Server, id: ClientId) {
             "    A hex signature of the value of each key.",
             "ERROR <string>",
             "    Reply with <string> as an error, for testing clients.",
+            "HTSTATS <dbid>",
+            "    Chain statistics of the keys and expires tables of database <dbid>.",
+            "HTSTATS-KEY <key>",
+            "    Chain statistics of the hash table of the value at <key>.",
+            "LISTPACK <key>",
+            "    Print the packed entries of a listpack-encoded <key> on stdout.",
             "LOG <message>",
             "    Write <message> to the server log.",
             "OBJECT <key>",
@@ -672,6 +815,11 @@ fn debug_help(server: &mut Server, id: ClientId) {
             "PROTOCOL <type>",
             "    Reply with a sample of the given type: string, integer, double,",
             "    bignum, null, array, set, map, attrib, push, verbatim, true, false.",
+            "QUICKLIST <key> [<0|1>]",
+            "    Print the nodes of the list at <key> on stdout; 1 adds the elements.",
+            "QUICKLIST-PACKED-THRESHOLD <size>",
+            "    Elements of at least <size> bytes go into plain nodes of their own.",
+            "    1 GB by default (0 restores it); at most 4 GB.",
             "REPLYBUFFER PEAK-RESET-TIME <NEVER|RESET|time>",
             "    Set how often, in milliseconds, reply buffer peaks are reset.",
             "REPLYBUFFER RESIZING <0|1>",

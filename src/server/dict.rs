@@ -110,6 +110,54 @@ impl<V> Table<V> {
         self.buckets.len().wrapping_sub(1)
     }
 
+    /// Appends this table's chain statistics under `title`
+    /// (`dictGetStatsHt`): chain lengths of 49 or more share the last
+    /// slot of the distribution, as `DICT_STATS_VECTLEN` makes them.
+    fn write_stats(&self, out: &mut String, title: &str) {
+        use std::fmt::Write as _;
+        const VECTLEN: usize = 50;
+        out.push_str(title);
+        out.push('\n');
+        if self.used == 0 {
+            out.push_str("No stats available for empty dictionaries\n");
+            return;
+        }
+        let mut lengths = [0usize; VECTLEN];
+        let (mut slots, mut max_chain, mut total_chain) = (0usize, 0usize, 0usize);
+        for bucket in &self.buckets {
+            let mut chain = 0usize;
+            let mut link = bucket.as_deref();
+            while let Some(e) = link {
+                chain += 1;
+                link = e.next.as_deref();
+            }
+            lengths[chain.min(VECTLEN - 1)] += 1;
+            if chain > 0 {
+                slots += 1;
+                max_chain = max_chain.max(chain);
+                total_chain += chain;
+            }
+        }
+        let size = self.buckets.len();
+        let slots_f = slots.max(1) as f64;
+        let _ = write!(
+            out,
+            " table size: {size}\n number of elements: {}\n different slots: {slots}\n \
+             max chain length: {max_chain}\n avg chain length (counted): {:.2}\n \
+             avg chain length (computed): {:.2}\n Chain length distribution:\n",
+            self.used,
+            total_chain as f64 / slots_f,
+            self.used as f64 / slots_f,
+        );
+        for (len, &n) in lengths.iter().enumerate().filter(|(_, &n)| n != 0) {
+            let _ = writeln!(
+                out,
+                "   {len}: {n} ({:.2}%)",
+                n as f64 * 100.0 / size as f64
+            );
+        }
+    }
+
     fn find(&self, hash: u64, key: &[u8]) -> Option<&Entry<V>> {
         if self.buckets.is_empty() {
             return None;
@@ -184,6 +232,17 @@ impl<V> Dict<V> {
             rehash_idx: None,
             hasher: RandomState::new(),
         }
+    }
+
+    /// An empty dictionary whose table already holds `n` entries without
+    /// growing (`dictCreate` + `dictExpand`): an encoding conversion
+    /// sizes its table once instead of rehashing its way up.
+    pub fn with_capacity(n: usize) -> Dict<V> {
+        let mut d = Dict::new();
+        if n > 0 {
+            d.resize_to(n);
+        }
+        d
     }
 
     fn hash(&self, key: &[u8]) -> u64 {
@@ -588,6 +647,17 @@ impl<V> Dict<V> {
                 }
             }
             i = (i + 1) % largest.max(1);
+        }
+        out
+    }
+
+    /// The chain statistics DEBUG HTSTATS prints (`dictGetStats`): one
+    /// block for the main table and, while rehashing, one for the target.
+    pub fn stats(&self) -> String {
+        let mut out = String::new();
+        self.tables[0].write_stats(&mut out, "Hash table 0 stats (main hash table):");
+        if self.is_rehashing() {
+            self.tables[1].write_stats(&mut out, "Hash table 1 stats (rehashing target):");
         }
         out
     }

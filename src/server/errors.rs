@@ -163,6 +163,16 @@ pub enum CommandError {
     CountNotPositive,
     /// DEBUG PROTOCOL with a type it does not know.
     WrongProtocolType,
+    /// DEBUG QUICKLIST-PACKED-THRESHOLD with a size it refuses.
+    PackedThreshold,
+    /// DEBUG LISTPACK on a value that is not a listpack.
+    NotListpack,
+    /// DEBUG QUICKLIST on a value that is not a list.
+    NotQuicklist,
+    /// DEBUG HTSTATS with a database index past the last.
+    OutOfRangeDatabase,
+    /// DEBUG HTSTATS-KEY on a value without a hash table.
+    NotHashTable,
     /// A push reply asked for on RESP2 (DEBUG PROTOCOL PUSH).
     Resp2NotSupported,
     /// SHUTDOWN ABORT with no shutdown pending (`abortShutdown`).
@@ -465,6 +475,15 @@ impl fmt::Display for CommandError {
             CommandError::LposMaxlenNegative => f.write_str("ERR MAXLEN can't be negative"),
             CommandError::NumkeysNotPositive => f.write_str("ERR numkeys should be greater than 0"),
             CommandError::CountNotPositive => f.write_str("ERR count should be greater than 0"),
+            CommandError::PackedThreshold => f.write_str(
+                "ERR argument must be a memory value bigger than 1 and smaller than 4gb",
+            ),
+            CommandError::NotListpack => f.write_str("ERR Not a listpack encoded object."),
+            CommandError::NotQuicklist => f.write_str("ERR Not a quicklist encoded object."),
+            CommandError::OutOfRangeDatabase => f.write_str("ERR Out of range database"),
+            CommandError::NotHashTable => f.write_str(
+                "ERR The value stored at the specified key is not represented using an hash table",
+            ),
             CommandError::WrongProtocolType => f.write_str(
                 "ERR Wrong protocol type name. Please use one of the following: \
                  string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false",

@@ -59,7 +59,7 @@ use super::commands::{
 use super::errors::CommandError;
 use super::object::Value;
 use super::resp::{string_to_i64, Argv};
-use super::t_list::{End, List};
+use super::t_list::{End, List, Shape};
 use super::{ClientId, Server};
 
 /// Every command of this module, for the command table.
@@ -769,10 +769,10 @@ fn store_list(server: &mut Server, db: usize, dest: &[u8], out: &[Option<Vec<u8>
         server.delete_key(db, dest);
         return 0;
     }
-    let fill = server.config.list_max_listpack_size;
+    let shape = Shape::of(server);
     let mut list = List::new();
     for v in out {
-        list.push(v.as_deref().unwrap_or(&[]), End::Tail, fill);
+        list.push(v.as_deref().unwrap_or(&[]), End::Tail, shape);
     }
     // A new key may serve a client blocked on it (`dbAdd`); Redis 7.0
     // signals nothing when it overwrites a key.

@@ -312,7 +312,7 @@ impl Hash {
     /// Converts to a hash table (`hashTypeConvert`).
     fn convert(&mut self) {
         if let Enc::Listpack(lp) = &self.enc {
-            let mut d = Dict::new();
+            let mut d = Dict::with_capacity(lp.pairs);
             for (f, v) in lp.iter() {
                 d.insert(f, Sds::new(v));
             }
@@ -395,6 +395,24 @@ impl Hash {
                 out.push((k.as_bytes().to_vec(), v.as_bytes().to_vec()))
             }),
         }
+    }
+
+    /// DEBUG HTSTATS-KEY's statistics; `None` for a listpack.
+    pub fn table_stats(&self) -> Option<String> {
+        match &self.enc {
+            Enc::Listpack(_) => None,
+            Enc::Table(t) => Some(t.0.stats()),
+        }
+    }
+
+    /// DEBUG LISTPACK's description of a listpack, entry by entry;
+    /// `None` for a hash table.
+    pub fn describe_listpack(&self) -> Option<String> {
+        let Enc::Listpack(lp) = &self.enc else {
+            return None;
+        };
+        let pairs = lp.iter().flat_map(|(f, v)| [f, v]);
+        Some(super::debug::describe_entries(lp.buf.len(), pairs))
     }
 
     /// Mixes the hash into a key's digest as `xorObjectDigest` does for

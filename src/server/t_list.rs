@@ -31,6 +31,10 @@
 //! 24-byte header per element, about twice Redis's memory), and a single
 //! flat buffer (O(N) pushes at the head).
 //!
+//! Elements of at least `packed_threshold` bytes (DEBUG
+//! QUICKLIST-PACKED-THRESHOLD, 1 GiB by default) get plain nodes of their
+//! own, never shared (see `Node`).
+//!
 //! Deviations from Redis: OBJECT ENCODING always says `quicklist`, as
 //! 7.0 does; nodes are never compressed (`list-compress-depth` is
 //! ignored) and are not merged after deletions in the middle; LSET
@@ -141,10 +145,17 @@ fn entry_before(buf: &[u8], end: usize) -> (usize, usize, usize) {
 }
 
 /// One quicklist node: packed entries and their count.
+///
+/// A plain node (`QUICKLIST_NODE_CONTAINER_PLAIN`) holds one element at
+/// least `packed_threshold` bytes long; nothing is ever added to it, so a
+/// huge element is never copied again when its neighbours change. It uses
+/// the same entry encoding as a packed node, so every walk over the list
+/// reads both kinds alike.
 #[derive(Clone, Debug, PartialEq, Default)]
 struct Node {
     buf: Vec<u8>,
     count: u32,
+    plain: bool,
 }
 
 impl Node {
@@ -165,6 +176,9 @@ impl Node {
     /// Whether `extra` more bytes fit under `fill`
     /// (`_quicklistNodeAllowInsert`).
     fn allows(&self, extra: usize, fill: i64) -> bool {
+        if self.plain {
+            return false;
+        }
         let new_sz = self.buf.len() + extra + LP_OVERHEAD;
         if fill < 0 {
             let level = usize::try_from(-fill - 1).unwrap_or(usize::MAX);
@@ -193,10 +207,25 @@ impl Node {
         self.buf.reserve_exact(add);
     }
 
-    fn single(data: &[u8]) -> Node {
+    /// A node holding only `data`, plain when `plain`.
+    fn single(data: &[u8], plain: bool) -> Node {
         let mut buf = Vec::with_capacity(entry_size(data.len()));
         encode_entry(&mut buf, data);
-        Node { buf, count: 1 }
+        Node {
+            buf,
+            count: 1,
+            plain,
+        }
+    }
+
+    /// The size Redis reports for the node (`node->sz`): a listpack's
+    /// bytes for a packed node, the element's for a plain one.
+    fn reported_size(&self) -> usize {
+        if self.plain {
+            entry_at(&self.buf, 0).1
+        } else {
+            self.buf.len() + LP_OVERHEAD
+        }
     }
 }
 
@@ -205,6 +234,47 @@ impl Node {
 pub struct List {
     nodes: VecDeque<Node>,
     len: usize,
+}
+
+/// The default size from which an element gets a plain node of its own
+/// (`packed_threshold`: 1 GiB).
+pub const DEFAULT_PACKED_THRESHOLD: usize = 1 << 30;
+/// The largest threshold DEBUG QUICKLIST-PACKED-THRESHOLD accepts: 4 GiB
+/// less 1 MiB, so a packed node never nears a listpack's 32-bit sizes.
+pub const MAX_PACKED_THRESHOLD: u64 = (1 << 32) - (1 << 20);
+
+/// How pushes and inserts lay out nodes: the fill
+/// (`list-max-listpack-size`) and the element size from which an element
+/// goes into a plain node of its own (`packed_threshold`, which only
+/// DEBUG QUICKLIST-PACKED-THRESHOLD changes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    pub fill: i64,
+    pub packed_threshold: usize,
+}
+
+impl Shape {
+    /// The shape configured on `server`.
+    pub fn of(server: &Server) -> Shape {
+        Shape {
+            fill: clamp_fill(server.config.list_max_listpack_size),
+            packed_threshold: server.debug.packed_threshold,
+        }
+    }
+
+    /// A shape with `fill` and the default threshold.
+    pub fn with_fill(fill: i64) -> Shape {
+        Shape {
+            fill: clamp_fill(fill),
+            packed_threshold: DEFAULT_PACKED_THRESHOLD,
+        }
+    }
+
+    /// Whether an element of `len` bytes gets a plain node
+    /// (`isLargeElement`).
+    fn is_large(self, len: usize) -> bool {
+        len >= self.packed_threshold
+    }
 }
 
 /// The fill in force, clamped as `quicklistSetFill` does.
@@ -235,10 +305,18 @@ impl List {
     }
 
     /// Adds `data` at one end (`quicklistPush`).
-    pub fn push(&mut self, data: &[u8], end: End, fill: i64) {
-        let fill = clamp_fill(fill);
+    pub fn push(&mut self, data: &[u8], end: End, shape: Shape) {
+        let fill = shape.fill;
         let size = entry_size(data.len());
         self.len += 1;
+        if shape.is_large(data.len()) {
+            // `_quicklistInsertPlainNode` at an end.
+            match end {
+                End::Head => self.nodes.push_front(Node::single(data, true)),
+                End::Tail => self.nodes.push_back(Node::single(data, true)),
+            }
+            return;
+        }
         match end {
             End::Head => {
                 if let Some(n) = self.nodes.front_mut().filter(|n| n.allows(size, fill)) {
@@ -252,7 +330,7 @@ impl List {
                 if let Some(n) = self.nodes.front_mut() {
                     n.buf.shrink_to_fit();
                 }
-                self.nodes.push_front(Node::single(data));
+                self.nodes.push_front(Node::single(data, false));
             }
             End::Tail => {
                 if let Some(n) = self.nodes.back_mut().filter(|n| n.allows(size, fill)) {
@@ -265,7 +343,7 @@ impl List {
                 if let Some(n) = self.nodes.back_mut() {
                     n.buf.shrink_to_fit();
                 }
-                self.nodes.push_back(Node::single(data));
+                self.nodes.push_back(Node::single(data, false));
             }
         }
     }
@@ -342,66 +420,124 @@ impl List {
     }
 
     /// Replaces the element at a Redis index; false when out of range
-    /// (`quicklistReplaceAtIndex`).
-    pub fn set(&mut self, index: i64, data: &[u8]) -> bool {
+    /// (`quicklistReplaceEntry`). A large element never goes into a
+    /// packed node: the node is split around the old entry and the
+    /// element gets a plain node between the halves.
+    pub fn set(&mut self, index: i64, data: &[u8], shape: Shape) -> bool {
         let Some(i) = self.index(index) else {
             return false;
         };
         let (ni, k) = self.locate(i);
+        let large = shape.is_large(data.len());
         let n = &mut self.nodes[ni];
+        if n.plain {
+            // The node holds only the old element. A small element takes
+            // its place as an insert after it does: at the head of the
+            // next node when that has room, else in a packed node.
+            let size = entry_size(data.len());
+            let next_fits = !large
+                && self
+                    .nodes
+                    .get(ni + 1)
+                    .is_some_and(|next| next.allows(size, shape.fill));
+            if next_fits {
+                self.nodes.remove(ni);
+                let next = &mut self.nodes[ni];
+                let mut e = Vec::with_capacity(size);
+                encode_entry(&mut e, data);
+                next.reserve(size, shape.fill);
+                next.buf.splice(0..0, e);
+                next.count += 1;
+            } else {
+                self.nodes[ni] = Node::single(data, large);
+            }
+            return true;
+        }
         let (off, next) = n.offset_of(k);
-        let mut e = Vec::with_capacity(entry_size(data.len()));
-        encode_entry(&mut e, data);
-        n.buf.splice(off..next, e);
+        if !large {
+            let mut e = Vec::with_capacity(entry_size(data.len()));
+            encode_entry(&mut e, data);
+            n.buf.splice(off..next, e);
+            return true;
+        }
+        let right = Node {
+            buf: n.buf.split_off(next),
+            count: n.count - k as u32 - 1,
+            plain: false,
+        };
+        n.buf.truncate(off);
+        n.buf.shrink_to_fit();
+        n.count = k as u32;
+        let mut at = ni + 1;
+        if n.count == 0 {
+            self.nodes.remove(ni);
+            at = ni;
+        }
+        if right.count > 0 {
+            self.nodes.insert(at, right);
+        }
+        self.nodes.insert(at, Node::single(data, true));
         true
     }
 
     /// Inserts `data` so that it becomes element `index` (<= len)
     /// (`_quicklistInsert`): into the node in place when it fits, else
-    /// into a neighbour at a node boundary, else by splitting the node.
-    pub fn insert(&mut self, index: usize, data: &[u8], fill: i64) {
+    /// into a neighbour at a node boundary, else by splitting the node. A
+    /// large element gets a plain node of its own, splitting the node it
+    /// lands in.
+    pub fn insert(&mut self, index: usize, data: &[u8], shape: Shape) {
         if index == 0 {
-            return self.push(data, End::Head, fill);
+            return self.push(data, End::Head, shape);
         }
         if index >= self.len {
-            return self.push(data, End::Tail, fill);
+            return self.push(data, End::Tail, shape);
         }
-        let fill = clamp_fill(fill);
+        let fill = shape.fill;
+        let large = shape.is_large(data.len());
         let size = entry_size(data.len());
-        let mut e = Vec::with_capacity(size);
-        encode_entry(&mut e, data);
         let (ni, k) = self.locate(index);
         self.len += 1;
-        if self.nodes[ni].allows(size, fill) {
+        if !large && self.nodes[ni].allows(size, fill) {
             let n = &mut self.nodes[ni];
             let (off, _) = n.offset_of(k);
+            let mut e = Vec::with_capacity(size);
+            encode_entry(&mut e, data);
             n.buf.splice(off..off, e);
             n.count += 1;
             return;
         }
-        // Element `index` opens node ni: the previous node may take it.
-        if k == 0 && ni > 0 && self.nodes[ni - 1].allows(size, fill) {
-            let p = &mut self.nodes[ni - 1];
-            p.buf.extend_from_slice(&e);
-            p.count += 1;
+        // Element `index` opens node ni: the previous node may take it,
+        // or it gets a node of its own between the two.
+        if k == 0 {
+            if !large && ni > 0 && self.nodes[ni - 1].allows(size, fill) {
+                let p = &mut self.nodes[ni - 1];
+                p.reserve(size, fill);
+                encode_entry(&mut p.buf, data);
+                p.count += 1;
+            } else {
+                self.nodes.insert(ni, Node::single(data, large));
+            }
             return;
         }
-        // Split node ni before entry k; the new element goes between.
+        // Split node ni (packed: a plain node has one entry, so k == 0
+        // above) before entry k; the new element goes between.
         let n = &mut self.nodes[ni];
         let (off, _) = n.offset_of(k);
         let right = Node {
             buf: n.buf.split_off(off),
             count: n.count - k as u32,
+            plain: false,
         };
         n.count = k as u32;
         n.buf.shrink_to_fit();
-        if n.allows(size, fill) {
-            n.buf.extend_from_slice(&e);
+        if !large && n.allows(size, fill) {
+            n.reserve(size, fill);
+            encode_entry(&mut n.buf, data);
             n.count += 1;
             self.nodes.insert(ni + 1, right);
         } else {
             self.nodes.insert(ni + 1, right);
-            self.nodes.insert(ni + 1, Node { buf: e, count: 1 });
+            self.nodes.insert(ni + 1, Node::single(data, large));
         }
     }
 
@@ -518,6 +654,50 @@ impl List {
             node: self.nodes.len(),
             end: 0,
         }
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The bytes of all nodes as Redis counts them (DEBUG OBJECT's
+    /// `ql_uncompressed_size`).
+    pub fn reported_size(&self) -> usize {
+        self.nodes.iter().map(Node::reported_size).sum()
+    }
+
+    /// A description of the nodes for DEBUG QUICKLIST: a summary line,
+    /// then one line per node, and with `verbose` each node's elements.
+    pub fn describe(&self, verbose: bool) -> String {
+        let mut out = format!(
+            "{{quicklist count:{} nodes:{} bytes:{}}}\n",
+            self.len,
+            self.nodes.len(),
+            self.reported_size()
+        );
+        let mut pos = 0usize;
+        for (i, n) in self.nodes.iter().enumerate() {
+            out.push_str(&format!(
+                "{{node {i} container:{} count:{} size:{} capacity:{}}}\n",
+                if n.plain { "plain" } else { "packed" },
+                n.count,
+                n.reported_size(),
+                n.buf.capacity(),
+            ));
+            if verbose {
+                for e in self.iter_from(pos).take(n.count as usize) {
+                    let shown = &e[..e.len().min(64)];
+                    out.push_str(&format!(
+                        "  [{} bytes] {}\n",
+                        e.len(),
+                        String::from_utf8_lossy(shown).escape_debug()
+                    ));
+                }
+            }
+            pos += n.count as usize;
+        }
+        out
     }
 }
 
@@ -958,7 +1138,7 @@ fn parse_i64(arg: &[u8]) -> Result<i64, CommandError> {
 /// `pushGenericCommand`: LPUSH/RPUSH, and with `xx` LPUSHX/RPUSHX.
 fn push_generic(server: &mut Server, id: ClientId, argv: &Argv, end: End, xx: bool) {
     let db = server.client_db(id);
-    let fill = server.config.list_max_listpack_size;
+    let shape = Shape::of(server);
     let key = &argv[1];
     let exists = match list_write(server, db, key) {
         Err(e) => return server.reply(id).error(&e),
@@ -973,7 +1153,7 @@ fn push_generic(server: &mut Server, id: ClientId, argv: &Argv, end: End, xx: bo
     let len = match list_write(server, db, key) {
         Ok(Some(l)) => {
             for e in &argv[2..] {
-                l.push(e, end, fill);
+                l.push(e, end, shape);
             }
             l.len()
         }
@@ -1085,11 +1265,12 @@ fn lindex_command(server: &mut Server, id: ClientId, argv: &Argv) {
 /// `LSET key index element`.
 fn lset_command(server: &mut Server, id: ClientId, argv: &Argv) {
     let db = server.client_db(id);
+    let shape = Shape::of(server);
     let result = match list_write(server, db, &argv[1]) {
         Err(e) => Err(e),
         Ok(None) => Err(CommandError::NoSuchKey),
         Ok(Some(l)) => parse_i64(&argv[2]).and_then(|i| {
-            if l.set(i, &argv[3]) {
+            if l.set(i, &argv[3], shape) {
                 Ok(())
             } else {
                 Err(CommandError::ListIndexOutOfRange)
@@ -1201,14 +1382,14 @@ fn linsert_command(server: &mut Server, id: ClientId, argv: &Argv) {
         return server.reply(id).error(&CommandError::Syntax);
     };
     let db = server.client_db(id);
-    let fill = server.config.list_max_listpack_size;
+    let shape = Shape::of(server);
     let n = match list_write(server, db, &argv[1]) {
         Err(e) => return server.reply(id).error(&e),
         Ok(None) => 0,
         Ok(Some(l)) => match l.iter_from(0).position(|v| v == &argv[3][..]) {
             None => -1,
             Some(i) => {
-                l.insert(i + usize::from(after), &argv[4], fill);
+                l.insert(i + usize::from(after), &argv[4], shape);
                 l.len() as i64
             }
         },
@@ -1317,7 +1498,7 @@ fn lpos_command(server: &mut Server, id: ClientId, argv: &Argv) {
 /// `to`, replies with the element.
 fn lmove_generic(server: &mut Server, id: ClientId, argv: &Argv, from: End, to: End) {
     let db = server.client_db(id);
-    let fill = server.config.list_max_listpack_size;
+    let shape = Shape::of(server);
     let (src, dst) = (&argv[1], &argv[2]);
     match list_write(server, db, src) {
         Err(e) => return server.reply(id).error(&e),
@@ -1344,7 +1525,7 @@ fn lmove_generic(server: &mut Server, id: ClientId, argv: &Argv, from: End, to: 
         server.set_key(db, dst, Value::List(Box::default()), false);
     }
     if let Ok(Some(d)) = list_write(server, db, dst) {
-        d.push(&value, to, fill);
+        d.push(&value, to, shape);
     }
     // The destination gained an element: its waiters are served next.
     super::blocked::signal_key_as_ready(server, db, dst);
@@ -1444,7 +1625,7 @@ mod tests {
             } else {
                 format!("{i}").into_bytes()
             };
-            l.push(&v, End::Tail, -2);
+            l.push(&v, End::Tail, Shape::with_fill(-2));
         }
         assert!(l.nodes.len() > 1);
         let fwd = collect(&l);
@@ -1464,12 +1645,12 @@ mod tests {
         let mut model: Vec<Vec<u8>> = Vec::new();
         for i in 0..500 {
             let v = format!("element-{i:08}").into_bytes();
-            l.push(&v, End::Tail, 4);
+            l.push(&v, End::Tail, Shape::with_fill(4));
             model.push(v);
         }
         for i in (0..500).step_by(7) {
             let v = format!("new-{i}").into_bytes();
-            l.insert(i, &v, 4);
+            l.insert(i, &v, Shape::with_fill(4));
             model.insert(i, v);
         }
         assert_eq!(collect(&l), model);
@@ -1482,5 +1663,96 @@ mod tests {
         model.truncate(model.len() - 10);
         assert_eq!(collect(&l), model);
         assert_eq!(l.len(), model.len());
+    }
+
+    /// Every node is non-empty, a plain node holds exactly one element,
+    /// and an element at or above the threshold is always in a plain one.
+    fn check_nodes(l: &List, threshold: usize) {
+        let mut total = 0;
+        for n in &l.nodes {
+            assert!(n.count >= 1);
+            if n.plain {
+                assert_eq!(n.count, 1);
+            }
+            let mut off = 0;
+            while off < n.buf.len() {
+                let (_, len, next) = entry_at(&n.buf, off);
+                assert_eq!(len >= threshold, n.plain, "len {len} in {n:?}");
+                off = next;
+                total += 1;
+            }
+        }
+        assert_eq!(total, l.len());
+    }
+
+    #[test]
+    fn plain_nodes_through_random_edits() {
+        let shape = Shape {
+            fill: 3,
+            packed_threshold: 8,
+        };
+        let mut rng = crate::server::util::Rng::new(7);
+        let mut l = List::new();
+        let mut model: Vec<Vec<u8>> = Vec::new();
+        for step in 0..4000 {
+            let len = if rng.below(3) == 0 {
+                8 + rng.below(20)
+            } else {
+                rng.below(8)
+            };
+            let v = vec![b'a' + (step % 26) as u8; len];
+            match rng.below(7) {
+                0 => {
+                    l.push(&v, End::Head, shape);
+                    model.insert(0, v);
+                }
+                1 => {
+                    l.push(&v, End::Tail, shape);
+                    model.push(v);
+                }
+                2 => {
+                    let i = rng.below(model.len() + 1);
+                    l.insert(i, &v, shape);
+                    model.insert(i, v);
+                }
+                3 if !model.is_empty() => {
+                    let i = rng.below(model.len());
+                    assert!(l.set(i as i64, &v, shape));
+                    model[i] = v;
+                }
+                4 => {
+                    let end = if rng.below(2) == 0 {
+                        End::Head
+                    } else {
+                        End::Tail
+                    };
+                    let want = match end {
+                        End::Head if !model.is_empty() => Some(model.remove(0)),
+                        End::Tail => model.pop(),
+                        _ => None,
+                    };
+                    assert_eq!(l.pop(end), want);
+                }
+                5 if !model.is_empty() => {
+                    let target = model[rng.below(model.len())].clone();
+                    let removed = l.remove(&target, 1, End::Tail);
+                    let at = model.iter().rposition(|e| *e == target);
+                    assert_eq!(removed, usize::from(at.is_some()));
+                    if let Some(at) = at {
+                        model.remove(at);
+                    }
+                }
+                6 if model.len() > 40 => {
+                    l.trim(3, End::Head);
+                    model.drain(..3);
+                }
+                _ => {}
+            }
+            check_nodes(&l, shape.packed_threshold);
+        }
+        assert_eq!(collect(&l), model);
+        let mut rev: Vec<Vec<u8>> = l.iter_rev().map(<[u8]>::to_vec).collect();
+        rev.reverse();
+        assert_eq!(rev, model);
     }
 }

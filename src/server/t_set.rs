@@ -118,6 +118,14 @@ impl Set {
         self.len() == 0
     }
 
+    /// DEBUG HTSTATS-KEY's statistics; `None` for an intset.
+    pub fn table_stats(&self) -> Option<String> {
+        match &self.repr {
+            Repr::Ints(_) => None,
+            Repr::Table(d) => Some(d.stats()),
+        }
+    }
+
     /// Whether `member` is in the set (`setTypeIsMember`).
     pub fn contains(&self, member: &[u8]) -> bool {
         match &self.repr {
@@ -129,7 +137,7 @@ impl Set {
     /// Turns an intset into a hashtable (`setTypeConvert`).
     fn convert(&mut self) {
         if let Repr::Ints(v) = &self.repr {
-            let mut d = Dict::new();
+            let mut d = Dict::with_capacity(v.len());
             for &n in v {
                 d.insert_new(Sds::from_vec(int_bytes(n)), ());
             }

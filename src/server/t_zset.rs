@@ -289,6 +289,47 @@ impl SkipList {
         self.slot_of(member).map(|i| self.slots[i])
     }
 
+    /// DEBUG HTSTATS-KEY's statistics of the member index. It is an
+    /// open-addressing table, not chained buckets, so what it reports is
+    /// the probe distance of each member from its home slot (0: in it).
+    fn index_stats(&self) -> String {
+        use std::fmt::Write as _;
+        const VECTLEN: usize = 50;
+        let mut out = String::from("Member index stats (open addressing, linear probing):\n");
+        if self.len == 0 {
+            out.push_str("No stats available for empty dictionaries\n");
+            return out;
+        }
+        let mask = self.slots.len() - 1;
+        let mut probes = [0usize; VECTLEN];
+        let (mut max, mut total) = (0usize, 0usize);
+        for (i, &s) in self.slots.iter().enumerate() {
+            if s == NIL {
+                continue;
+            }
+            let d = i.wrapping_sub(self.home(&self.node(s).member)) & mask;
+            probes[d.min(VECTLEN - 1)] += 1;
+            max = max.max(d);
+            total += d;
+        }
+        let _ = write!(
+            out,
+            " table size: {}\n number of elements: {}\n max probe distance: {max}\n \
+             avg probe distance: {:.2}\n Probe distance distribution:\n",
+            self.slots.len(),
+            self.len,
+            total as f64 / self.len as f64,
+        );
+        for (d, &n) in probes.iter().enumerate().filter(|(_, &n)| n != 0) {
+            let _ = writeln!(
+                out,
+                "   {d}: {n} ({:.2}%)",
+                n as f64 * 100.0 / self.len as f64
+            );
+        }
+        out
+    }
+
     /// Puts node `x` into the index, growing it to stay at most 3/4
     /// full; `x` must not be indexed yet.
     fn index_insert(&mut self, x: u32) {
@@ -647,6 +688,33 @@ impl ZSet {
             Repr::Skiplist(Box::new(SkipList::new()))
         };
         ZSet { repr }
+    }
+
+    /// DEBUG HTSTATS-KEY's statistics of the member index; `None` for a
+    /// listpack.
+    pub fn table_stats(&self) -> Option<String> {
+        match &self.repr {
+            Repr::Listpack(_) => None,
+            Repr::Skiplist(sl) => Some(sl.index_stats()),
+        }
+    }
+
+    /// DEBUG LISTPACK's description, member then score as a listpack
+    /// holds them; `None` for a skip list.
+    pub fn describe_listpack(&self) -> Option<String> {
+        let Repr::Listpack(v) = &self.repr else {
+            return None;
+        };
+        let scores: Vec<String> = v
+            .iter()
+            .map(|(_, s)| super::reply::format_double(*s))
+            .collect();
+        let bytes = v.iter().map(|(m, _)| m.len()).sum::<usize>() + 8 * v.len();
+        let entries = v
+            .iter()
+            .zip(&scores)
+            .flat_map(|((m, _), s)| [&m[..], s.as_bytes()]);
+        Some(super::debug::describe_entries(bytes, entries))
     }
 
     /// OBJECT ENCODING's name for the value.
