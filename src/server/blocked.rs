@@ -177,6 +177,16 @@ fn block_for_keys(server: &mut Server, id: ClientId, keys: &[Vec<u8>], deadline:
     let Some(cmd) = c.last_cmd_spec else {
         return;
     };
+    // Inside EXEC nothing may block: the command answers as if its
+    // timeout had passed (a null bulk for the moves, a null array else).
+    if c.has(flags::DENY_BLOCKING) {
+        if matches!(cmd.name, "blmove" | "brpoplpush") {
+            c.reply.null();
+        } else {
+            c.reply.null_array();
+        }
+        return;
+    }
     c.flags |= flags::BLOCKED;
     let cid = c.id;
     let b = &mut server.blocked;

@@ -298,10 +298,15 @@ pub fn client_type_by_name(name: &[u8]) -> Option<ClientType> {
     }
 }
 
-/// The type of a client (`getClientType`). Every connection is a normal
-/// client until replication and pub/sub mark theirs.
-pub fn client_type(_c: &Client) -> ClientType {
-    ClientType::Normal
+/// The type of a client (`getClientType`): a client with subscriptions
+/// is a pub/sub client (`CLIENT_PUBSUB`); the rest are normal until
+/// replication marks its own.
+pub fn client_type(c: &Client) -> ClientType {
+    if super::pubsub::subscription_count(c) > 0 {
+        ClientType::PubSub
+    } else {
+        ClientType::Normal
+    }
 }
 
 /// How much a pause holds (`pause_type`); ordered, as a pause only grows.
@@ -370,7 +375,15 @@ pub fn postpone_if_paused(server: &mut Server, id: ClientId, cmd: &CommandSpec) 
     }
     let held = match server.pause.kind {
         PauseKind::All => true,
-        PauseKind::Write => cmd.flags & (cmd::WRITE | cmd::MAY_REPLICATE) != 0,
+        PauseKind::Write => {
+            // An EXEC holds what it queued (`is_may_replicate_command`).
+            let queued = if cmd.name == "exec" {
+                server.client(id).multi.cmd_flags()
+            } else {
+                0
+            };
+            (cmd.flags | queued) & (cmd::WRITE | cmd::MAY_REPLICATE) != 0
+        }
         PauseKind::Off => false,
     };
     let c = server.client(id);
@@ -483,7 +496,9 @@ fn flag_letters(c: &Client) -> String {
         ClientType::Normal => {}
     }
     for (flag, letter) in [
+        (flags::MULTI, 'x'),
         (flags::BLOCKED, 'b'),
+        (flags::DIRTY_CAS, 'd'),
         (flags::CLOSE_AFTER_REPLY, 'c'),
         (flags::CLOSE_ASAP, 'A'),
         (flags::NO_EVICT, 'e'),
@@ -509,6 +524,7 @@ pub fn client_info_string(server: &Server, c: &Client, argv_mem: usize) -> Strin
     let qbuf_free = c.querybuf.capacity().saturating_sub(qbuf);
     let omem = c.reply.list_bytes();
     let tot_mem = std::mem::size_of::<Client>()
+        + c.multi.memory()
         + c.querybuf.capacity()
         + PROTO_REPLY_CHUNK_BYTES
         + omem
@@ -517,10 +533,18 @@ pub fn client_info_string(server: &Server, c: &Client, argv_mem: usize) -> Strin
     let cmd = c
         .last_cmd_spec
         .map_or_else(|| "NULL".to_string(), |spec| spec.fullname());
+    let (sub, psub, ssub) = super::pubsub::subscription_counts(c);
+    let multi = if c.has(flags::MULTI) {
+        c.multi.queued() as i64
+    } else {
+        -1
+    };
+    let multi_mem = c.multi.memory();
     format!(
-        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub=0 psub=0 \
-         ssub=0 multi=-1 qbuf={} qbuf-free={} argv-mem={} multi-mem=0 rbs={} rbp={} obl={} \
-         oll={} omem={} tot-mem={} events={} cmd={} user=default redir=-1 resp={}",
+        "id={} addr={} laddr={} fd={} name={} age={} idle={} flags={} db={} sub={sub} \
+         psub={psub} ssub={ssub} multi={multi} qbuf={} qbuf-free={} argv-mem={} \
+         multi-mem={multi_mem} rbs={} rbp={} obl={} oll={} omem={} tot-mem={} events={} cmd={} \
+         user=default redir=-1 resp={}",
         c.id,
         c.addr,
         c.laddr,

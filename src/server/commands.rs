@@ -418,6 +418,7 @@ pub fn all_commands() -> Vec<&'static CommandSpec> {
     v.extend(super::t_set::COMMANDS.iter());
     v.extend(super::t_zset::COMMANDS.iter());
     v.extend(super::t_list::COMMANDS.iter());
+    v.extend(super::multi::COMMANDS.iter());
     v.extend(super::blocked::COMMANDS.iter().copied());
     v.extend(super::t_hash::COMMANDS.iter());
     v.extend(super::sort::COMMANDS.iter());
@@ -610,7 +611,7 @@ pub fn process_command(server: &mut Server, id: ClientId) {
         } else {
             unknown_command_error(&argv)
         };
-        reject(server, id, &err);
+        reject(server, id, None, &err);
         give_back(server, id, argv);
         return;
     };
@@ -618,21 +619,37 @@ pub fn process_command(server: &mut Server, id: ClientId) {
     let argc = argv.len() as i64;
     let arity = i64::from(cmd.arity);
     if (arity > 0 && arity != argc) || argc < -arity {
-        reject(server, id, &arity_error(cmd));
+        reject(server, id, Some(cmd), &arity_error(cmd));
         stats_of(server, cmd).rejected_calls += 1;
         give_back(server, id, argv);
         return;
     }
     // 4b. Protected commands (DEBUG) as `enable-debug-command` allows.
     if cmd.flags & cmd::PROTECTED != 0 && !super::debug::debug_allowed(server, id) {
-        reject(server, id, &CommandError::DebugNotAllowed);
+        reject(server, id, Some(cmd), &CommandError::DebugNotAllowed);
         stats_of(server, cmd).rejected_calls += 1;
         give_back(server, id, argv);
         return;
     }
     // 5. Authentication.
     if server.auth_required() && !server.client(id).authenticated && cmd.flags & cmd::NO_AUTH == 0 {
-        reject(server, id, &CommandError::NoAuth);
+        reject(server, id, Some(cmd), &CommandError::NoAuth);
+        stats_of(server, cmd).rejected_calls += 1;
+        give_back(server, id, argv);
+        return;
+    }
+    // 5b. Commands a transaction may not hold (`CMD_NO_MULTI`).
+    if cmd.flags & cmd::NO_MULTI != 0 && super::multi::in_multi(server, id) {
+        reject(server, id, Some(cmd), &CommandError::NotAllowedInMulti);
+        stats_of(server, cmd).rejected_calls += 1;
+        give_back(server, id, argv);
+        return;
+    }
+    // 5c. A RESP2 client with subscriptions only (un)subscribes, pings,
+    //     quits or resets: its connection carries messages now.
+    if !allowed_in_subscribed_mode(server, id, cmd) {
+        let err = CommandError::SubscribedContext(cmd.fullname());
+        reject(server, id, Some(cmd), &err);
         stats_of(server, cmd).rejected_calls += 1;
         give_back(server, id, argv);
         return;
@@ -641,6 +658,12 @@ pub fn process_command(server: &mut Server, id: ClientId) {
     //    ends (`blockPostponeClient`).
     if super::client_cmd::postpone_if_paused(server, id, cmd) {
         server.client(id).parse.argv = argv;
+        return;
+    }
+    // 7. Inside MULTI the command is queued, not run.
+    if super::multi::in_multi(server, id) && !super::multi::runs_inside_multi(cmd) {
+        super::multi::queue_command(server, id, cmd, argv);
+        give_back(server, id, Vec::new());
         return;
     }
     call(server, id, cmd, &argv);
@@ -737,10 +760,43 @@ fn give_back(server: &mut Server, id: ClientId, argv: Argv) {
     }
 }
 
-/// Replies with an error before running the command (`rejectCommand`).
-fn reject(server: &mut Server, id: ClientId, err: &CommandError) {
-    server.reply(id).error(err);
+/// Replies with an error before running the command (`rejectCommand`):
+/// a transaction being queued is doomed by it, and a rejected EXEC
+/// discards its transaction with the reason (`execCommandAbort`).
+fn reject(server: &mut Server, id: ClientId, cmd: Option<&CommandSpec>, err: &CommandError) {
+    super::multi::flag_transaction(server, id);
+    if cmd.is_some_and(|c| c.name == "exec") {
+        super::multi::discard_transaction(server, id);
+        let text = err.to_string();
+        let why = text.strip_prefix("ERR ").unwrap_or(&text).to_string();
+        server.reply(id).error(&CommandError::ExecAbortBecause(why));
+    } else {
+        server.reply(id).error(err);
+    }
     collect_error_stats(server, id);
+}
+
+/// Whether a command may run on this connection given its subscriptions:
+/// any command on RESP3 or without subscriptions, else only the
+/// (P|S)(UN)SUBSCRIBE family, PING, QUIT and RESET.
+fn allowed_in_subscribed_mode(server: &Server, id: ClientId, cmd: &CommandSpec) -> bool {
+    let Some(c) = server.clients.get(id.0) else {
+        return true;
+    };
+    c.reply.resp != 2
+        || super::pubsub::subscription_count(c) == 0
+        || matches!(
+            cmd.name,
+            "ping"
+                | "subscribe"
+                | "ssubscribe"
+                | "unsubscribe"
+                | "sunsubscribe"
+                | "psubscribe"
+                | "punsubscribe"
+                | "quit"
+                | "reset"
+        )
 }
 
 /// Closes a connection that sent `POST` or `Host:` (`securityWarningCommand`),

@@ -165,6 +165,25 @@ pub enum CommandError {
     WrongProtocolType,
     /// DEBUG QUICKLIST-PACKED-THRESHOLD with a size it refuses.
     PackedThreshold,
+    /// MULTI inside MULTI.
+    MultiNested,
+    /// EXEC outside MULTI.
+    ExecWithoutMulti,
+    /// DISCARD outside MULTI.
+    DiscardWithoutMulti,
+    /// WATCH inside MULTI.
+    WatchInMulti,
+    /// EXEC of a transaction a rejected command doomed
+    /// (`shared.execaborterr`).
+    ExecAbort,
+    /// EXEC itself rejected before running: the rejection's text, without
+    /// its `ERR ` (`execCommandAbort`).
+    ExecAbortBecause(String),
+    /// A `no-multi` command inside MULTI.
+    NotAllowedInMulti,
+    /// A RESP2 client in subscribed mode ran something else; the command's
+    /// full name.
+    SubscribedContext(String),
     /// DEBUG LISTPACK on a value that is not a listpack.
     NotListpack,
     /// DEBUG QUICKLIST on a value that is not a list.
@@ -475,6 +494,24 @@ impl fmt::Display for CommandError {
             CommandError::LposMaxlenNegative => f.write_str("ERR MAXLEN can't be negative"),
             CommandError::NumkeysNotPositive => f.write_str("ERR numkeys should be greater than 0"),
             CommandError::CountNotPositive => f.write_str("ERR count should be greater than 0"),
+            CommandError::MultiNested => f.write_str("ERR MULTI calls can not be nested"),
+            CommandError::ExecWithoutMulti => f.write_str("ERR EXEC without MULTI"),
+            CommandError::DiscardWithoutMulti => f.write_str("ERR DISCARD without MULTI"),
+            CommandError::WatchInMulti => f.write_str("ERR WATCH inside MULTI is not allowed"),
+            CommandError::ExecAbort => {
+                f.write_str("EXECABORT Transaction discarded because of previous errors.")
+            }
+            CommandError::ExecAbortBecause(why) => {
+                write!(f, "EXECABORT Transaction discarded because of: {why}")
+            }
+            CommandError::NotAllowedInMulti => {
+                f.write_str("ERR Command not allowed inside a transaction")
+            }
+            CommandError::SubscribedContext(name) => write!(
+                f,
+                "ERR Can't execute '{name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT \
+                 / RESET are allowed in this context"
+            ),
             CommandError::PackedThreshold => f.write_str(
                 "ERR argument must be a memory value bigger than 1 and smaller than 4gb",
             ),

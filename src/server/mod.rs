@@ -53,8 +53,11 @@ pub mod errors;
 pub mod expire;
 pub mod info;
 pub mod logging;
+pub mod multi;
 pub mod networking;
+pub mod notify;
 pub mod object;
+pub mod pubsub;
 pub mod reply;
 pub mod resp;
 pub mod sds;
@@ -123,6 +126,16 @@ pub mod flags {
     pub const NO_EVICT: u32 = 1 << 6;
     /// CLIENT NO-TOUCH ON (`CLIENT_NO_TOUCH`, Redis 7.2).
     pub const NO_TOUCH: u32 = 1 << 7;
+    /// Between MULTI and EXEC/DISCARD (`CLIENT_MULTI`).
+    pub const MULTI: u32 = 1 << 8;
+    /// A watched key changed: EXEC will fail (`CLIENT_DIRTY_CAS`).
+    pub const DIRTY_CAS: u32 = 1 << 9;
+    /// A command was rejected while queuing: EXEC will abort
+    /// (`CLIENT_DIRTY_EXEC`).
+    pub const DIRTY_EXEC: u32 = 1 << 10;
+    /// Blocking commands answer as if timed out (`CLIENT_DENY_BLOCKING`,
+    /// set while EXEC runs).
+    pub const DENY_BLOCKING: u32 = 1 << 11;
 }
 
 /// The slab key of a client: how the server names a connection internally.
@@ -176,6 +189,10 @@ pub struct Client {
     pub last_cmd: &'static str,
     /// The last command run, for CLIENT LIST's `cmd=` (`c->lastcmd`).
     pub last_cmd_spec: Option<&'static commands::CommandSpec>,
+    /// MULTI's queue and WATCH's keys (multi.rs).
+    pub multi: multi::ClientMulti,
+    /// Channels and patterns subscribed to (pubsub.rs).
+    pub pubsub: pubsub::ClientPubSub,
 }
 
 impl Client {
@@ -301,6 +318,10 @@ pub struct Server {
     >,
     /// INFO errorstats: error replies by code (`server.errors`).
     pub error_stats: std::collections::HashMap<String, u64>,
+    /// Who watches which keys (multi.rs).
+    pub watch: multi::WatchState,
+    /// Channels and patterns and their subscribers (pubsub.rs).
+    pub pubsub: pubsub::PubSubState,
     /// What only INFO reads: run id, memory samples, instantaneous
     /// metrics, event-loop cycles, latency histograms (see info.rs).
     pub info: info::InfoState,
@@ -366,6 +387,8 @@ impl Server {
             debug: debug::DebugState::default(),
             command_stats: std::collections::HashMap::default(),
             error_stats: std::collections::HashMap::new(),
+            watch: multi::WatchState::default(),
+            pubsub: pubsub::PubSubState::default(),
             info: info::InfoState::new(),
         };
         server.dbs.resize_with(databases, db::Db::default);

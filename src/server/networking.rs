@@ -223,6 +223,8 @@ fn accept_common(el: &mut Loop, server: &mut Server, mut stream: TcpStream, peer
         write_ready: true,
         last_cmd: "NULL",
         last_cmd_spec: None,
+        multi: Default::default(),
+        pubsub: Default::default(),
     });
     server.stats.numconnections += 1;
     debug!("Accepted {peer}");
@@ -564,6 +566,12 @@ pub fn free_clients_in_async_free_queue(el: &mut Loop, server: &mut Server) {
 
 /// Closes a client now (`freeClient`). Only called outside file handlers.
 fn free_client(el: &mut Loop, server: &mut Server, id: ClientId) {
+    if !server.clients.contains(id.0) {
+        return;
+    }
+    // Out of the WATCH and Pub/Sub maps while the slab key is still its.
+    super::multi::client_reset(server, id);
+    super::pubsub::unsubscribe_all(server, id);
     let Some(mut c) = server.clients.try_remove(id.0) else {
         return;
     };
