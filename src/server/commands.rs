@@ -419,6 +419,7 @@ pub fn all_commands() -> Vec<&'static CommandSpec> {
     v.extend(super::t_zset::COMMANDS.iter());
     v.extend(super::t_list::COMMANDS.iter());
     v.extend(super::multi::COMMANDS.iter());
+    v.extend(super::pubsub::COMMANDS.iter());
     v.extend(super::blocked::COMMANDS.iter().copied());
     v.extend(super::t_hash::COMMANDS.iter());
     v.extend(super::sort::COMMANDS.iter());

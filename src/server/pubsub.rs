@@ -6,7 +6,11 @@
 //! (Skeleton: the types and entry points other modules call; the
 //! implementation lands with issue 5's Pub/Sub work.)
 
+use super::commands::CommandSpec;
 use super::{Client, ClientId, Server};
+
+/// Every command of this module, for the command table.
+pub static COMMANDS: [&CommandSpec; 0] = [];
 
 /// A client's subscriptions (`c->pubsub_channels`, `c->pubsub_patterns`,
 /// `c->pubsub_shard_channels`).
