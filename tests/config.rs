@@ -558,11 +558,6 @@ fn not_supported_yet_values_are_refused() {
             "maxmemory-clients 10% is not supported yet by ferrodis",
         ),
         (
-            &["notify-keyspace-events", "KEA"],
-            "notify-keyspace-events",
-            "notify-keyspace-events KEA is not supported yet by ferrodis",
-        ),
-        (
             &["latency-monitor-threshold", "100"],
             "latency-monitor-threshold",
             "latency-monitor-threshold 100 is not supported yet by ferrodis",

@@ -4,8 +4,8 @@
 //! Mirrors: `config.c` (`standardConfig`, `static_configs[]`,
 //! `loadServerConfigFromString`, `loadServerConfig`, `numericParseString`,
 //! `numericBoundaryCheck`, the `rewriteConfig*` family), `util.c`
-//! (`memtoull`), `notify.c` (`keyspaceEventsStringToFlags`) and the argument
-//! handling of `main` in `server.c`.
+//! (`memtoull`) and the argument handling of `main` in `server.c`. The
+//! letters of `notify-keyspace-events` are parsed by notify.rs.
 //!
 //! # The table
 //!
@@ -38,9 +38,8 @@
 //! `<name> <value> is not supported yet by ferrodis`. "Off" is `no`, `0` or
 //! the empty value. These are: `save` (RDB), `appendonly` (AOF),
 //! `replicaof`, `cluster-enabled`, `maxmemory` and `maxmemory-clients`
-//! (eviction), `notify-keyspace-events`, `tls-port`, `unixsocket`,
-//! `aclfile`, `syslog-enabled`, `supervised`, `latency-monitor-threshold`
-//! and `oom-score-adj`. The issue that builds the subsystem drops the flag.
+//! (eviction), `tls-port`, `unixsocket`, `aclfile`, `syslog-enabled`,
+//! `supervised`, `latency-monitor-threshold` and `oom-score-adj`. The issue that builds the subsystem drops the flag.
 //! Tuning knobs of missing subsystems (encoding thresholds, fsync policy,
 //! file names, replication timeouts, TLS file names, ...) are stored as
 //! given: they change nothing a client can observe until their subsystem
@@ -85,6 +84,7 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::PathBuf;
 
+use super::notify;
 use super::resp::{split_args, string_to_i64};
 use super::{CONFIG_BINDADDR_MAX, FERRODIS_VERSION, REDIS_VERSION};
 
@@ -236,7 +236,7 @@ pub struct Config {
     pub latency_monitor_threshold: i64,
     pub latency_tracking: bool,
     pub latency_tracking_info_percentiles: Vec<f64>,
-    /// `notify-keyspace-events` as `NOTIFY_*` bits.
+    /// `notify-keyspace-events` as `NOTIFY_*` bits ([`notify::class`]).
     pub notify_keyspace_events: u32,
     pub tracking_table_max_keys: i64,
     // Encodings.
@@ -326,27 +326,6 @@ pub const OBUF_DEFAULTS: [ObufLimit; 3] = [
 /// `shutdown-on-sig*` bits (`SHUTDOWN_SAVE`, ...), in the order CONFIG GET
 /// prints them.
 pub const SHUTDOWN_FLAGS: [(&str, u32); 4] = [("save", 1), ("nosave", 2), ("now", 4), ("force", 8)];
-
-/// Keyspace event classes (`NOTIFY_*`): the letter and its bit, in the
-/// order `keyspaceEventsFlagsToString` prints them.
-const NOTIFY_CLASSES: [(u8, u32); 11] = [
-    (b'g', 1 << 2),
-    (b'$', 1 << 3),
-    (b'l', 1 << 4),
-    (b's', 1 << 5),
-    (b'h', 1 << 6),
-    (b'z', 1 << 7),
-    (b'x', 1 << 8),
-    (b'e', 1 << 9),
-    (b't', 1 << 10),
-    (b'd', 1 << 13),
-    (b'n', 1 << 14),
-];
-const NOTIFY_KEYSPACE: u32 = 1 << 0;
-const NOTIFY_KEYEVENT: u32 = 1 << 1;
-const NOTIFY_KEY_MISS: u32 = 1 << 11;
-/// `A`: every class but `m` and `n` (`NOTIFY_ALL`).
-const NOTIFY_ALL: u32 = 0b10_0111_1111_1100;
 
 /// The parameter may not be changed at run time (`IMMUTABLE_CONFIG`).
 pub const IMMUTABLE: u32 = 1 << 0;
@@ -872,13 +851,13 @@ pub static PARAMS: &[Param] = &[
     Param {
         name: "notify-keyspace-events",
         alias: None,
-        flags: OFF_ONLY,
+        flags: 0,
         apply: None,
         kind: Kind::Str {
             default: "",
-            get: |c| keyspace_events_to_string(c.notify_keyspace_events),
+            get: |c| notify::keyspace_events_to_string(c.notify_keyspace_events),
             set: |c, v| {
-                c.notify_keyspace_events = keyspace_events_from_string(v).ok_or(
+                c.notify_keyspace_events = notify::keyspace_events_from_string(v).ok_or(
                     "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.".to_string(),
                 )?;
                 Ok(())
@@ -1316,46 +1295,6 @@ fn shutdown_flags_to_string(flags: u32) -> String {
         .map(|(name, _)| *name)
         .collect();
     names.join(" ")
-}
-
-/// `keyspaceEventsStringToFlags`.
-fn keyspace_events_from_string(s: &str) -> Option<u32> {
-    let mut flags = 0;
-    for b in s.bytes() {
-        flags |= match b {
-            b'A' => NOTIFY_ALL,
-            b'K' => NOTIFY_KEYSPACE,
-            b'E' => NOTIFY_KEYEVENT,
-            b'm' => NOTIFY_KEY_MISS,
-            _ => NOTIFY_CLASSES.iter().find(|(c, _)| *c == b)?.1,
-        };
-    }
-    Some(flags)
-}
-
-/// `keyspaceEventsFlagsToString`: `A` stands for every class it covers,
-/// and then hides `n`, as in Redis.
-fn keyspace_events_to_string(flags: u32) -> String {
-    let mut out = String::new();
-    if flags & NOTIFY_ALL == NOTIFY_ALL {
-        out.push('A');
-    } else {
-        for (c, bit) in NOTIFY_CLASSES {
-            if flags & bit != 0 {
-                out.push(char::from(c));
-            }
-        }
-    }
-    for (c, bit) in [
-        ('K', NOTIFY_KEYSPACE),
-        ('E', NOTIFY_KEYEVENT),
-        ('m', NOTIFY_KEY_MISS),
-    ] {
-        if flags & bit != 0 {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// `rewriteConfigFormatMemory`: the largest of gb, mb, kb that divides
@@ -2117,19 +2056,15 @@ mod tests {
             "shutdown options SAVE and NOSAVE can't be used simultaneously"
         );
         let events = |c: &mut Config, v: &str| {
-            let p = lookup("notify-keyspace-events").expect("known");
-            // Bypass OFF_ONLY to check the conversions themselves.
-            p.store(c, &strings(&[v])).map(|_| p.get(c))
+            set(c, "notify-keyspace-events", &[v]).map(|_| get(c, "notify-keyspace-events"))
         };
         assert_eq!(events(&mut c, "AKEmdn").as_deref(), Ok("AKEm"));
         assert_eq!(events(&mut c, "mEKnd").as_deref(), Ok("dnKEm"));
         assert_eq!(events(&mut c, "g$lshzxet").as_deref(), Ok("g$lshzxet"));
         assert_eq!(events(&mut c, "g$lshzxetd").as_deref(), Ok("A"));
         assert!(events(&mut c, "xyz").is_err());
-        assert_eq!(
-            set(&mut c, "notify-keyspace-events", &["KEA"]).unwrap_err(),
-            "notify-keyspace-events KEA is not supported yet by ferrodis"
-        );
+        set(&mut c, "notify-keyspace-events", &["KEA"]).expect("notifications exist");
+        assert_eq!(get(&c, "notify-keyspace-events"), "AKE");
         set(&mut c, "oom-score-adj-values", &["1", "2", "3"]).expect("three");
         assert_eq!(get(&c, "oom-score-adj-values"), "1 2 3");
         set(
