@@ -363,15 +363,8 @@ fn blocking_pop(server: &mut Server, id: ClientId, argv: &Argv, pop: &[u8], zset
 fn zpop_one(server: &mut Server, id: ClientId, db: usize, key: &[u8], max: bool) {
     let (item, empty) = match server.lookup_write(db, key).map(|o| &mut o.value) {
         Some(Value::ZSet(z)) => {
-            let items = if max {
-                z.walk(z.len().saturating_sub(1), 1, true)
-            } else {
-                z.walk(0, 1, false)
-            };
-            for (m, _) in &items {
-                z.remove(m);
-            }
-            (items.into_iter().next(), z.is_empty())
+            let item = z.pop(max, 1).pop();
+            (item, z.is_empty())
         }
         _ => (None, false),
     };

@@ -79,8 +79,8 @@
 //! shrinks (Redis's dict does, from serverCron); range bounds and
 //! scores are parsed by Rust's float parser, so C's hexadecimal floats
 //! (`0x1p3`) are refused; ZSCAN of a skiplist walks the node arena
-//! rather than the dict's buckets (same promise, different cursors). Not
-//! yet implemented: the blocking BZPOPMIN/BZPOPMAX/BZMPOP.
+//! rather than the dict's buckets (same promise, different cursors). The
+//! blocking BZPOPMIN/BZPOPMAX/BZMPOP live in `blocked.rs`.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -353,12 +353,33 @@ impl SkipList {
         self.slots[i] = x;
     }
 
-    /// Takes `member` out of the index, shifting back the entries that
-    /// probed past its slot so that every lookup still finds its node.
+    /// Takes `member` out of the index.
     fn index_remove(&mut self, member: &[u8]) {
-        let Some(mut i) = self.slot_of(member) else {
-            return;
-        };
+        if let Some(i) = self.slot_of(member) {
+            self.index_remove_at(i);
+        }
+    }
+
+    /// The index slot of node `x`, found by node number from the home
+    /// slot of its member (no member comparisons).
+    fn slot_of_node(&self, x: u32) -> Option<usize> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(&self.node(x).member);
+        loop {
+            match self.slots[i] {
+                NIL => return None,
+                s if s == x => return Some(i),
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    /// Empties index slot `i`, shifting back the entries that probed past
+    /// it so that every lookup still finds its node.
+    fn index_remove_at(&mut self, mut i: usize) {
         let mask = self.slots.len() - 1;
         let mut j = i;
         loop {
@@ -545,6 +566,39 @@ impl SkipList {
         self.free_extra(more, height);
         self.free.push(x);
         Some(member)
+    }
+
+    /// Unlinks the first node (lowest score) or the last one and returns
+    /// its member and score, moving the member out rather than copying it
+    /// (`genericZpopCommand`'s pop of `header->level[0].forward` or
+    /// `tail`). Every predecessor of the first node is the header, so the
+    /// lowest is unlinked without a descent; the highest needs one.
+    fn pop(&mut self, max: bool) -> Option<Entry> {
+        let x = if max {
+            self.tail
+        } else {
+            self.node(0).levels[0].forward
+        };
+        if x == NIL {
+            return None;
+        }
+        let update = if max {
+            let n = self.node(x);
+            self.find_update(n.score, &n.member).0
+        } else {
+            [0u32; ZSKIPLIST_MAXLEVEL]
+        };
+        if let Some(slot) = self.slot_of_node(x) {
+            self.index_remove_at(slot);
+        }
+        let height = self.unlink(x, &update);
+        let n = self.node_mut(x);
+        let score = n.score;
+        let member = std::mem::take(&mut n.member);
+        let more = std::mem::replace(&mut n.more, FREED);
+        self.free_extra(more, height);
+        self.free.push(x);
+        Some((member, score))
     }
 
     /// Moves `(old, member)` to score `new` (`zslUpdateScore`): in place
@@ -946,6 +1000,23 @@ impl ZSet {
                     x = n.levels[0].forward;
                 }
             }
+        }
+    }
+
+    /// Removes and returns up to `count` members from the low end, or
+    /// with `max` from the high end, in pop order (ZPOPMIN/ZPOPMAX,
+    /// ZMPOP, BZPOPMIN/BZPOPMAX).
+    pub fn pop(&mut self, max: bool, count: usize) -> Vec<Entry> {
+        let n = count.min(self.len());
+        match &mut self.repr {
+            Repr::Listpack(v) if max => {
+                let at = v.len() - n;
+                let mut out: Vec<Entry> = v.drain(at..).collect();
+                out.reverse();
+                out
+            }
+            Repr::Listpack(v) => v.drain(..n).collect(),
+            Repr::Skiplist(sl) => (0..n).map_while(|_| sl.pop(max)).collect(),
         }
     }
 
@@ -2497,15 +2568,7 @@ fn zpop_generic(server: &mut Server, id: ClientId, argv: &Argv, max: bool) {
         None => (Vec::new(), false),
         Some(o) => match &mut o.value {
             Value::ZSet(z) => {
-                let n = count.min(z.len());
-                let items = if max {
-                    z.walk(z.len().saturating_sub(1), n, true)
-                } else {
-                    z.walk(0, n, false)
-                };
-                for (m, _) in &items {
-                    z.remove(m);
-                }
+                let items = z.pop(max, count);
                 (items, z.is_empty())
             }
             _ => return server.reply(id).error(&CommandError::WrongType),
@@ -2615,15 +2678,7 @@ fn zmpop_command(server: &mut Server, id: ClientId, argv: &Argv) {
             None => continue,
             Some(o) => match &mut o.value {
                 Value::ZSet(z) => {
-                    let n = count.min(z.len());
-                    let items = if max {
-                        z.walk(z.len().saturating_sub(1), n, true)
-                    } else {
-                        z.walk(0, n, false)
-                    };
-                    for (m, _) in &items {
-                        z.remove(m);
-                    }
+                    let items = z.pop(max, count);
                     (items, z.is_empty())
                 }
                 _ => return server.reply(id).error(&CommandError::WrongType),
@@ -3180,6 +3235,45 @@ mod tests {
             cursor = next;
         }
         assert_eq!(seen, z.len());
+    }
+
+    #[test]
+    fn pops_match_a_sorted_model() {
+        for hint in [10, 1000] {
+            let mut rng = Rng::new(5);
+            let mut z = ZSet::with_hint(hint, 0, LIMITS);
+            let mut model: Vec<(Vec<u8>, f64)> = Vec::new();
+            for i in 0..2000u64 {
+                let m = format!("m{}", rng.below(3000)).into_bytes();
+                if z.score(&m).is_none() && model.len() < 100 + (i as usize % 50) {
+                    let s = rng.below(50) as f64;
+                    z.insert_new(&m, s, LIMITS);
+                    model.push((m, s));
+                    model.sort_by(|a, b| cmp_entry(a.1, &a.0, b.1, &b.0));
+                }
+                if rng.below(3) == 0 {
+                    let max = rng.below(2) == 0;
+                    let count = rng.below(4);
+                    let got = z.pop(max, count);
+                    let n = count.min(model.len());
+                    let want: Vec<(Vec<u8>, f64)> = if max {
+                        model.drain(model.len() - n..).rev().collect()
+                    } else {
+                        model.drain(..n).collect()
+                    };
+                    let got: Vec<(Vec<u8>, f64)> =
+                        got.into_iter().map(|(m, s)| (m.into_vec(), s)).collect();
+                    assert_eq!(got, want);
+                }
+                assert_eq!(z.len(), model.len());
+            }
+            for (m, s) in &model {
+                assert_eq!(z.score(m), Some(*s));
+            }
+            if let Repr::Skiplist(sl) = &z.repr {
+                check_links(sl);
+            }
+        }
     }
 
     #[test]
