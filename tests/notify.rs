@@ -110,6 +110,16 @@ impl Subscriber {
         }
         out
     }
+
+    /// The next event, skipping markers, within the connection's read
+    /// deadline.
+    fn wait_for_any(&mut self) -> String {
+        loop {
+            if let Some(e) = self.next() {
+                return e;
+            }
+        }
+    }
 }
 
 /// A pseudo-command of a script: wait (polling the server's TIME, never
@@ -333,4 +343,462 @@ fn database_numbers_in_channels() {
             ),
         ],
     );
+}
+
+// ---------------------------------------------------------------------------
+// Keyspace commands (db.c, expire.c)
+// ---------------------------------------------------------------------------
+
+// DEL/UNLINK, RENAME, MOVE, COPY: `new` for every key they create (a
+// rename or copy onto an existing key deletes it first, so it is new
+// again), `keymiss` for the reads that find nothing, nothing for
+// FLUSHDB, FLUSHALL and SWAPDB.
+#[test]
+fn generic_commands() {
+    check(
+        "EAnm",
+        &[
+            (&["SET", "a", "1"], &["new a", "set a"]),
+            (&["SET", "b", "2"], &["new b", "set b"]),
+            (&["DEL", "a", "nokey", "b"], &["del a", "del b"]),
+            (&["UNLINK", "nokey"], &[]),
+            (&["SET", "a", "1"], &["new a", "set a"]),
+            (&["UNLINK", "a"], &["del a"]),
+            (&["SET", "a", "1"], &["new a", "set a"]),
+            (
+                &["EXISTS", "a", "nokey", "nokey2"],
+                &["keymiss nokey", "keymiss nokey2"],
+            ),
+            (&["TYPE", "nokey"], &["keymiss nokey"]),
+            (&["TTL", "nokey"], &["keymiss nokey"]),
+            (&["PTTL", "nokey"], &["keymiss nokey"]),
+            (&["EXPIRETIME", "nokey"], &["keymiss nokey"]),
+            (&["PEXPIRETIME", "nokey"], &["keymiss nokey"]),
+            (&["TOUCH", "nokey", "a"], &["keymiss nokey"]),
+            (&["OBJECT", "ENCODING", "nokey"], &[]),
+            (&["OBJECT", "ENCODING", "a"], &[]),
+            (&["DEBUG", "OBJECT", "nokey"], &[]),
+            (
+                &["RENAME", "a", "b"],
+                &["new b", "rename_from a", "rename_to b"],
+            ),
+            (&["RENAME", "b", "b"], &[]),
+            (&["RENAME", "nokey", "x"], &[]),
+            (&["SET", "c", "3"], &["new c", "set c"]),
+            (
+                &["RENAME", "b", "c"],
+                &["new c", "rename_from b", "rename_to c"],
+            ),
+            (&["SET", "d", "4"], &["new d", "set d"]),
+            (&["RENAMENX", "c", "d"], &[]),
+            (&["RENAMENX", "c", "c"], &[]),
+            (
+                &["RENAMENX", "c", "e"],
+                &["new e", "rename_from c", "rename_to e"],
+            ),
+            (
+                &["MOVE", "e", "1"],
+                &["new@1 e", "move_from e", "move_to@1 e"],
+            ),
+            (&["MOVE", "nokey", "1"], &[]),
+            (&["SET", "e", "5"], &["new e", "set e"]),
+            (&["MOVE", "e", "1"], &[]),
+            (&["COPY", "d", "f"], &["new f", "copy_to f"]),
+            (&["COPY", "d", "f"], &[]),
+            (&["COPY", "d", "f", "REPLACE"], &["new f", "copy_to f"]),
+            (&["COPY", "d", "e", "DB", "1"], &[]),
+            (
+                &["COPY", "d", "e", "DB", "1", "REPLACE"],
+                &["new@1 e", "copy_to@1 e"],
+            ),
+            (&["COPY", "d", "g", "DB", "2"], &["new@2 g", "copy_to@2 g"]),
+            (&["COPY", "nokey", "f"], &["keymiss nokey"]),
+            (&["DBSIZE"], &[]),
+            (&["SWAPDB", "0", "1"], &[]),
+            (&["SWAPDB", "1", "1"], &[]),
+            (&["FLUSHDB"], &[]),
+            (&["SELECT", "1"], &[]),
+            (&["DEL", "d"], &["del@1 d"]),
+            (&["FLUSHALL"], &[]),
+            (&["FLUSHALL", "ASYNC"], &[]),
+        ],
+    );
+}
+
+// The EXPIRE family publishes `expire` when it sets a time, `del` when the
+// time is already past, nothing when a condition refuses; PERSIST
+// publishes `persist` only when there was a time to remove.
+#[test]
+fn expire_family() {
+    check(
+        "EAnm",
+        &[
+            (&["SET", "k", "v"], &["new k", "set k"]),
+            (&["EXPIRE", "k", "100"], &["expire k"]),
+            (&["EXPIRE", "k", "100", "NX"], &[]),
+            (&["PEXPIRE", "k", "100000", "XX"], &["expire k"]),
+            (&["EXPIREAT", "k", "99999999999"], &["expire k"]),
+            (&["PEXPIREAT", "k", "99999999999000"], &["expire k"]),
+            (&["EXPIRE", "k", "100", "GT"], &[]),
+            (&["EXPIRE", "k", "100", "LT"], &["expire k"]),
+            (&["PERSIST", "k"], &["persist k"]),
+            (&["PERSIST", "k"], &[]),
+            (&["PERSIST", "nokey"], &[]),
+            (&["EXPIRE", "k", "-1"], &["del k"]),
+            (&["EXPIRE", "nokey", "100"], &[]),
+            (&["SET", "k", "v"], &["new k", "set k"]),
+            (&["PEXPIRE", "k", "0"], &["del k"]),
+            (&["SET", "k", "v"], &["new k", "set k"]),
+            (&["PEXPIREAT", "k", "1"], &["del k"]),
+            (&["SET", "k", "v"], &["new k", "set k"]),
+            (&["EXPIREAT", "k", "0"], &["del k"]),
+            (&["EXPIRE", "k", "x"], &[]),
+        ],
+    );
+}
+
+// Lazy expiry: the command that meets an expired key deletes it first
+// (`expired`), then goes on as for a missing key (`keymiss` for a read,
+// `new` for a write). OBJECT deletes without `keymiss`; KEYS and DEBUG
+// DIGEST-VALUE do not even delete.
+#[test]
+fn lazy_expiry() {
+    const SET_PX: &[&str] = &["SET", "k", "v", "PX", "1"];
+    const SET_PX_EVENTS: &[&str] = &["new k", "set k", "expire k"];
+    // Each case, then the events of a DEL of `k` after it.
+    let cases: [(&[&str], &[&str], &[&str]); 18] = [
+        (&["GET", "k"], &["expired k", "keymiss k"], &[]),
+        (&["EXISTS", "k"], &["expired k", "keymiss k"], &[]),
+        (&["TTL", "k"], &["expired k", "keymiss k"], &[]),
+        (
+            &["SET", "k", "x"],
+            &["expired k", "new k", "set k"],
+            &["del k"],
+        ),
+        (&["DEL", "k"], &["expired k"], &[]),
+        (&["OBJECT", "ENCODING", "k"], &["expired k"], &[]),
+        (&["DEBUG", "DIGEST-VALUE", "k"], &[], &["expired k"]),
+        (&["KEYS", "*"], &[], &["expired k"]),
+        (&["RENAME", "k", "x"], &["expired k"], &[]),
+        (
+            &["MSET", "k", "1"],
+            &["expired k", "new k", "set k"],
+            &["del k"],
+        ),
+        (
+            &["INCR", "k"],
+            &["expired k", "new k", "incrby k"],
+            &["del k"],
+        ),
+        (
+            &["LPUSH", "k", "1"],
+            &["expired k", "new k", "lpush k"],
+            &["del k"],
+        ),
+        (&["GETDEL", "k"], &["expired k", "keymiss k"], &[]),
+        (&["EXPIRE", "k", "100"], &["expired k"], &[]),
+        (&["PERSIST", "k"], &["expired k"], &[]),
+        (&["RANDOMKEY"], &["expired k"], &[]),
+        (&["SCAN", "0"], &["expired k"], &[]),
+        (&["COPY", "k", "x"], &["expired k", "keymiss k"], &[]),
+    ];
+    let mut script: Vec<(&[&str], &[&str])> = vec![(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"], &[])];
+    for (args, events, cleanup) in cases {
+        script.push((SET_PX, SET_PX_EVENTS));
+        script.push((PASS_1MS, &[]));
+        script.push((args, events));
+        script.push((&["DEL", "k"], cleanup));
+    }
+    check("EAnm", &script);
+}
+
+// The active expiry cycle publishes `expired` for the keys it deletes,
+// with no command involved.
+#[test]
+fn active_expiry() {
+    let (ours, redis) = both(&["--notify-keyspace-events", "Ex"]);
+    for server in [&ours, &redis] {
+        let mut sub = Subscriber::open(server);
+        let mut c = Conn::open(server);
+        for k in ["a", "b", "c"] {
+            c.expect(&["SET", k, "v", "PX", "1"], "+OK\r\n");
+        }
+        c.expect(&["SET", "d", "v", "PX", "100000"], "+OK\r\n");
+        let mut expired: Vec<String> = (0..3).map(|_| sub.wait_for_any()).collect();
+        expired.sort();
+        assert_eq!(expired, ["expired a", "expired b", "expired c"]);
+        // Nothing else expired: the marker comes next.
+        assert_eq!(sub.events(&mut c), Vec::<String>::new());
+        assert_eq!(c.int(&["DBSIZE"]), 1);
+    }
+}
+
+// `n` and `m` are classes of their own, outside `A`.
+#[test]
+fn new_and_keymiss_classes() {
+    let script = |new: &'static [&'static str], miss: &'static [&'static str]| {
+        vec![
+            (&["SET", "k", "v"][..], new),
+            (&["SET", "k", "w"], &[][..]),
+            (&["GET", "nokey"], miss),
+            (&["DEL", "k"], &[]),
+        ]
+    };
+    check("En", &script(&["new k"], &[]));
+    check("Em", &script(&[], &["keymiss nokey"]));
+    check("Kmn", &script(&["k: new"], &["nokey: keymiss"]));
+    check(
+        "EA",
+        &[(&["SET", "k", "v"], &["set k"]), (&["GET", "nokey"], &[])],
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Strings (t_string.c)
+// ---------------------------------------------------------------------------
+
+// SET-like commands publish `set` (and `expire` for a TTL option) only when
+// they store; counters publish `incrby`/`incrbyfloat`; GETDEL and GETEX
+// publish generic events; SET GET reads first (`keymiss`).
+#[test]
+fn string_commands() {
+    check(
+        "EAnm",
+        &[
+            (&["GET", "nokey"], &["keymiss nokey"]),
+            (&["SET", "s", "v"], &["new s", "set s"]),
+            (&["SET", "s", "v"], &["set s"]),
+            (&["SET", "s", "v", "NX"], &[]),
+            (&["SET", "s", "v2", "XX"], &["set s"]),
+            (&["SET", "s2", "v", "XX"], &[]),
+            (&["SET", "s", "v3", "GET"], &["set s"]),
+            (
+                &["SET", "s3", "v", "GET"],
+                &["keymiss s3", "new s3", "set s3"],
+            ),
+            (&["SET", "s", "v", "PX", "100000"], &["set s", "expire s"]),
+            (&["SET", "s", "v", "KEEPTTL"], &["set s"]),
+            (
+                &["SET", "s", "v", "EXAT", "99999999999"],
+                &["set s", "expire s"],
+            ),
+            (&["SET", "s", "v", "EX", "0"], &[]),
+            (&["SET", "s", "v", "GET", "NX"], &[]),
+            (&["SETNX", "s", "v"], &[]),
+            (&["SETNX", "s4", "v"], &["new s4", "set s4"]),
+            (
+                &["SETEX", "s5", "100", "v"],
+                &["new s5", "set s5", "expire s5"],
+            ),
+            (&["PSETEX", "s5", "100000", "v"], &["set s5", "expire s5"]),
+            (&["GETSET", "s5", "x"], &["set s5"]),
+            (&["GETSET", "n2", "x"], &["keymiss n2", "new n2", "set n2"]),
+            (&["GETDEL", "nokey"], &["keymiss nokey"]),
+            (&["GETDEL", "s5"], &["del s5"]),
+            (&["GETEX", "s"], &[]),
+            (&["GETEX", "s", "EX", "100"], &["expire s"]),
+            (&["GETEX", "s", "PERSIST"], &["persist s"]),
+            (&["GETEX", "s", "PERSIST"], &[]),
+            (&["GETEX", "nokey", "EX", "10"], &["keymiss nokey"]),
+            (&["GETEX", "s", "PXAT", "1"], &["del s"]),
+            (
+                &["MSET", "a", "1", "b", "2", "a", "3"],
+                &["new a", "set a", "new b", "set b", "set a"],
+            ),
+            (&["MSETNX", "a", "1", "c", "2"], &[]),
+            (
+                &["MSETNX", "c", "1", "d", "2"],
+                &["new c", "set c", "new d", "set d"],
+            ),
+            (&["INCR", "n"], &["new n", "incrby n"]),
+            (&["INCRBY", "n", "5"], &["incrby n"]),
+            (&["DECR", "n"], &["incrby n"]),
+            (&["DECRBY", "n", "2"], &["incrby n"]),
+            (&["INCRBY", "a", "x"], &[]),
+            (&["INCRBYFLOAT", "n", "1.5"], &["incrbyfloat n"]),
+            (&["INCRBYFLOAT", "f", "1.5"], &["new f", "incrbyfloat f"]),
+            (
+                &["SET", "big", "9223372036854775807"],
+                &["new big", "set big"],
+            ),
+            (&["INCR", "big"], &[]),
+            (&["APPEND", "ap", "x"], &["new ap", "append ap"]),
+            (&["APPEND", "ap", "y"], &["append ap"]),
+            (&["SETRANGE", "sr", "0", "abc"], &["new sr", "setrange sr"]),
+            (&["SETRANGE", "sr", "1", "x"], &["setrange sr"]),
+            (&["SETRANGE", "sr", "0", ""], &[]),
+            (&["SETRANGE", "sr2", "0", ""], &[]),
+            (&["STRLEN", "nokey"], &["keymiss nokey"]),
+            (
+                &["MGET", "nokey", "a", "nokey2"],
+                &["keymiss nokey", "keymiss nokey2"],
+            ),
+            (&["GETRANGE", "nokey", "0", "1"], &["keymiss nokey"]),
+            (&["SUBSTR", "nokey", "0", "1"], &["keymiss nokey"]),
+            (&["LCS", "nokey", "a"], &["keymiss nokey"]),
+            (&["LPUSH", "l", "x"], &["new l", "lpush l"]),
+            (&["GET", "l"], &[]),
+            (&["APPEND", "l", "x"], &[]),
+            (&["SET", "l", "x", "GET"], &[]),
+            (&["SET", "l", "x"], &["set l"]),
+        ],
+    );
+}
+
+// ---------------------------------------------------------------------------
+// WATCH: every write invalidates the watches of the keys it changes
+// ---------------------------------------------------------------------------
+
+/// One WATCH case: commands that set the stage, the key watched, the
+/// write another client runs, and whether EXEC must fail.
+type WatchCase<'a> = (&'a [&'a [&'a str]], &'a str, &'a [&'a str], bool);
+
+/// Runs each case on a fresh database: `setup` by the writer, WATCH by
+/// the watcher, the write, then MULTI/PING/EXEC by the watcher.
+fn check_watch(cases: &[WatchCase]) {
+    let server = Server::start(&DEBUG_YES);
+    let mut watcher = Conn::open(&server);
+    let mut writer = Conn::open(&server);
+    for (setup, key, write, dirty) in cases {
+        writer.expect(&["FLUSHALL"], "+OK\r\n");
+        writer.expect(&["SELECT", "0"], "+OK\r\n");
+        for args in *setup {
+            writer.call(args);
+        }
+        watcher.expect(&["WATCH", key], "+OK\r\n");
+        writer.call(write);
+        watcher.expect(&["MULTI"], "+OK\r\n");
+        watcher.expect(&["PING"], "+QUEUED\r\n");
+        let want = if *dirty { "*-1\r\n" } else { "*1\r\n+PONG\r\n" };
+        assert_eq!(
+            watcher.call(&["EXEC"]),
+            want,
+            "WATCH {key}, then {write:?} after {setup:?}"
+        );
+    }
+}
+
+#[test]
+fn watch_keyspace_commands() {
+    let k: &[&[&str]] = &[&["SET", "k", "v"]];
+    let kj: &[&[&str]] = &[&["SET", "k", "v"], &["SET", "j", "w"]];
+    let k_ttl: &[&[&str]] = &[&["SET", "k", "v", "EX", "100"]];
+    check_watch(&[
+        (k, "k", &["DEL", "k"], true),
+        (k, "k", &["UNLINK", "k"], true),
+        (k, "k", &["DEL", "nokey"], false),
+        (&[], "k", &["DEL", "k"], false),
+        (k, "k", &["RENAME", "k", "x"], true),
+        (kj, "k", &["RENAME", "j", "k"], true),
+        (&[&["SET", "j", "w"]], "k", &["RENAMENX", "j", "k"], true),
+        (kj, "k", &["RENAMENX", "j", "k"], false),
+        (k, "k", &["MOVE", "k", "1"], true),
+        (
+            &[&["SELECT", "1"], &["SET", "k", "v"]],
+            "k",
+            &["MOVE", "k", "0"],
+            true,
+        ),
+        (kj, "k", &["COPY", "j", "k"], false),
+        (kj, "k", &["COPY", "j", "k", "REPLACE"], true),
+        (k, "k", &["COPY", "k", "x"], false),
+        (k, "k", &["EXPIRE", "k", "100"], true),
+        (k, "k", &["EXPIRE", "k", "-1"], true),
+        (k_ttl, "k", &["EXPIRE", "k", "100", "NX"], false),
+        (k_ttl, "k", &["PERSIST", "k"], true),
+        (k, "k", &["PERSIST", "k"], false),
+        (k, "k", &["FLUSHDB"], true),
+        (k, "k", &["FLUSHALL"], true),
+        (k, "k", &["FLUSHALL", "ASYNC"], true),
+        (&[], "k", &["FLUSHALL"], false),
+        (k, "k", &["SWAPDB", "0", "1"], true),
+        (
+            &[&["SELECT", "1"], &["SET", "k", "v"]],
+            "k",
+            &["SWAPDB", "0", "1"],
+            true,
+        ),
+        (k, "k", &["SWAPDB", "0", "0"], false),
+        (k, "k", &["SWAPDB", "1", "2"], false),
+        (k, "k", &["GET", "k"], false),
+        (k, "k", &["TOUCH", "k"], false),
+    ]);
+}
+
+#[test]
+fn watch_string_commands() {
+    let k: &[&[&str]] = &[&["SET", "k", "1"]];
+    check_watch(&[
+        (k, "k", &["SET", "k", "1"], true),
+        (&[], "k", &["SET", "k", "1"], true),
+        (k, "k", &["SET", "k", "2", "NX"], false),
+        (&[], "k", &["SET", "k", "2", "XX"], false),
+        (k, "k", &["SETNX", "k", "2"], false),
+        (k, "k", &["SETEX", "k", "100", "2"], true),
+        (k, "k", &["GETSET", "k", "2"], true),
+        (k, "k", &["GETDEL", "k"], true),
+        (k, "k", &["GETEX", "k"], false),
+        (k, "k", &["GETEX", "k", "PERSIST"], false),
+        (k, "k", &["GETEX", "k", "EX", "100"], true),
+        (k, "k", &["MSET", "x", "1", "k", "2"], true),
+        (k, "k", &["MSETNX", "x", "1", "k", "2"], false),
+        (k, "k", &["INCR", "k"], true),
+        (k, "k", &["INCRBYFLOAT", "k", "0.5"], true),
+        (k, "k", &["APPEND", "k", "x"], true),
+        (k, "k", &["SETRANGE", "k", "0", "x"], true),
+        (k, "k", &["SETRANGE", "k", "0", ""], false),
+        (k, "k", &["INCRBY", "k", "x"], false),
+    ]);
+}
+
+// Expiry: a key alive at WATCH that expires changes; deleting a key that
+// was already expired at WATCH does not, while writing it anew does.
+#[test]
+fn watch_expiry() {
+    let server = Server::start(&DEBUG_YES);
+    let mut watcher = Conn::open(&server);
+    let mut writer = Conn::open(&server);
+    writer.expect(&["DEBUG", "SET-ACTIVE-EXPIRE", "0"], "+OK\r\n");
+    let exec = |watcher: &mut Conn| {
+        watcher.expect(&["MULTI"], "+OK\r\n");
+        watcher.expect(&["PING"], "+QUEUED\r\n");
+        watcher.call(&["EXEC"])
+    };
+    let pass = |c: &mut Conn, ms: u64| {
+        let start = server_ms(c);
+        assert!(wait_until(DEADLINE, || server_ms(c) > start + ms));
+    };
+
+    // Alive at WATCH, then lazily expired by another client's read.
+    writer.expect(&["SET", "k", "v", "PX", "50"], "+OK\r\n");
+    watcher.expect(&["WATCH", "k"], "+OK\r\n");
+    pass(&mut writer, 50);
+    writer.expect(&["GET", "k"], "$-1\r\n");
+    assert_eq!(exec(&mut watcher), "*-1\r\n");
+
+    // Already expired at WATCH: its lazy deletion changes nothing...
+    writer.expect(&["SET", "k", "v", "PX", "1"], "+OK\r\n");
+    pass(&mut writer, 1);
+    watcher.expect(&["WATCH", "k"], "+OK\r\n");
+    writer.expect(&["GET", "k"], "$-1\r\n");
+    assert_eq!(exec(&mut watcher), "*1\r\n+PONG\r\n");
+    // ... nor does a DEL that finds it expired ...
+    writer.expect(&["SET", "k", "v", "PX", "1"], "+OK\r\n");
+    pass(&mut writer, 1);
+    watcher.expect(&["WATCH", "k"], "+OK\r\n");
+    writer.expect(&["DEL", "k"], ":0\r\n");
+    assert_eq!(exec(&mut watcher), "*1\r\n+PONG\r\n");
+    // ... but writing it anew does.
+    writer.expect(&["SET", "k", "v", "PX", "1"], "+OK\r\n");
+    pass(&mut writer, 1);
+    watcher.expect(&["WATCH", "k"], "+OK\r\n");
+    writer.expect(&["SET", "k", "w"], "+OK\r\n");
+    assert_eq!(exec(&mut watcher), "*-1\r\n");
+
+    // The active cycle deleting a key alive at WATCH.
+    writer.expect(&["DEBUG", "SET-ACTIVE-EXPIRE", "1"], "+OK\r\n");
+    writer.expect(&["SET", "k", "v", "PX", "50"], "+OK\r\n");
+    watcher.expect(&["WATCH", "k"], "+OK\r\n");
+    assert!(wait_until(DEADLINE, || writer.int(&["DBSIZE"]) == 0));
+    assert_eq!(exec(&mut watcher), "*-1\r\n");
 }

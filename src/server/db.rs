@@ -15,6 +15,13 @@
 //! expire.rs deletes the ones nobody touches. A key is expired when the
 //! current time is strictly past its expiry, as `keyIsExpired` decides.
 //!
+//! This layer publishes the keyspace events that belong to no command
+//! (notify.rs): `new` when [`Server::set_key`] or [`Server::db_add`]
+//! creates a key, `expired` (and a WATCH signal) when expiry deletes one,
+//! `keymiss` when a read lookup finds nothing. Commands publish their own
+//! events and signal their watchers after the change, most through
+//! [`Server::signal_and_notify`].
+//!
 //! FLUSHDB/FLUSHALL ASYNC swap in empty dictionaries and hand the old ones
 //! to `server.lazyfree`, which server_cron frees a little at a time: the
 //! effect of Redis's lazy-free thread without a thread.
@@ -23,6 +30,8 @@ use super::commands::{acl, arg, cmd, Arg, ArgType, CommandSpec, KeySpec, BASE};
 use super::connection::parse_int_or_reply;
 use super::dict::Dict;
 use super::errors::CommandError;
+use super::multi::{signal_flushed_db, signal_modified_key};
+use super::notify::{self, class};
 use super::object::{Obj, Value};
 use super::resp::Argv;
 use super::sds::Sds;
@@ -96,12 +105,15 @@ impl Db {
     }
 }
 
-/// What a lookup is for: reads count keyspace hits and misses; only
-/// `NoTouch` leaves the key's access time alone (`LOOKUP_NOTOUCH`).
+/// What a lookup is for: reads count keyspace hits and misses and publish
+/// `keymiss`; only the `NoTouch` kinds leave the key's access time alone
+/// (`LOOKUP_NOTOUCH`), and `Inspect` publishes nothing
+/// (`LOOKUP_NOTOUCH|LOOKUP_NONOTIFY`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Access {
     Read,
     ReadNoTouch,
+    Inspect,
     Write,
 }
 
@@ -111,21 +123,56 @@ impl Server {
         self.client(id).db
     }
 
+    /// Publishes a keyspace event about `key` (`notifyKeyspaceEvent`);
+    /// one bit test when its class is off.
+    #[inline]
+    pub fn notify(&mut self, class: u32, event: &str, key: &[u8], db: usize) {
+        notify::notify_keyspace_event(self, class, event, key, db);
+    }
+
+    /// The end of most writes: the watchers of `key` see a change, then
+    /// `event` is published (`signalModifiedKey` + `notifyKeyspaceEvent`).
+    /// Call it after the change.
+    #[inline]
+    pub fn signal_and_notify(&mut self, db: usize, key: &[u8], class: u32, event: &str) {
+        signal_modified_key(self, db, key);
+        self.notify(class, event, key, db);
+    }
+
     /// Deletes `key` if its time has passed; returns whether it did
     /// (`expireIfNeeded`).
     pub fn expire_if_needed(&mut self, db: usize, key: &[u8]) -> bool {
         let now = self.cmd_time_ms;
-        let d = &mut self.dbs[db];
-        if !d.is_expired(key, now) {
+        if !self.dbs[db].is_expired(key, now) {
             return false;
         }
-        d.delete(key);
-        self.stats.expired_keys += 1;
+        self.delete_expired_key(db, key);
         true
+    }
+
+    /// Deletes a key whose time has passed, for lazy and active expiry
+    /// alike: counts it, publishes `expired` and touches its watchers
+    /// (`deleteExpiredKeyAndPropagate`).
+    pub fn delete_expired_key(&mut self, db: usize, key: &[u8]) {
+        self.dbs[db].delete(key);
+        self.stats.expired_keys += 1;
+        self.notify(class::EXPIRED, "expired", key, db);
+        signal_modified_key(self, db, key);
     }
 
     fn lookup(&mut self, db: usize, key: &[u8], access: Access) -> Option<&mut Obj> {
         self.expire_if_needed(db, key);
+        // A read that finds nothing publishes `keymiss` (`lookupKey`).
+        // Checked apart from the lookup below, which returns a borrow, and
+        // only when the class is on: with it off, reads cost what they did.
+        if matches!(access, Access::Read | Access::ReadNoTouch)
+            && self.config.notify_keyspace_events & class::KEY_MISS != 0
+            && !self.dbs[db].dict.contains_key(key)
+        {
+            self.stats.keyspace_misses += 1;
+            self.notify(class::KEY_MISS, "keymiss", key, db);
+            return None;
+        }
         let lru = self.lru_clock;
         // CLIENT NO-TOUCH: the running client's lookups touch nothing.
         let no_touch = self.current_client_no_touch;
@@ -139,7 +186,7 @@ impl Server {
             }
         }
         found.map(|o| {
-            if access != Access::ReadNoTouch && !no_touch {
+            if access != Access::ReadNoTouch && access != Access::Inspect && !no_touch {
                 o.lru = lru;
             }
             &mut *o
@@ -158,6 +205,13 @@ impl Server {
         self.lookup(db, key, Access::ReadNoTouch)
     }
 
+    /// [`Server::lookup_read_no_touch`] that publishes no `keymiss`, for
+    /// OBJECT and the DEBUG subcommands that inspect a key
+    /// (`objectCommandLookup`).
+    pub fn lookup_inspect(&mut self, db: usize, key: &[u8]) -> Option<&mut Obj> {
+        self.lookup(db, key, Access::Inspect)
+    }
+
     /// The value of `key` for writing, after lazy expiry
     /// (`lookupKeyWrite`).
     pub fn lookup_write(&mut self, db: usize, key: &[u8]) -> Option<&mut Obj> {
@@ -170,18 +224,37 @@ impl Server {
         self.dbs[db].dict.contains_key(key)
     }
 
-    /// Stores `value` at `key`, replacing what was there; the expiry is
-    /// dropped unless `keep_ttl` (`setKey`).
+    /// Stores `value` at `key`, creating it (a `new` event) or replacing
+    /// it; the expiry is dropped unless `keep_ttl`; the key's watchers see
+    /// a change (`setKey`). The caller publishes its own event after.
     pub fn set_key(&mut self, db: usize, key: &[u8], value: Value, keep_ttl: bool) {
+        // An expired key is deleted first, so that storing over it is a
+        // creation (`setKey`'s lookupKeyWrite).
+        self.expire_if_needed(db, key);
         let lru = self.lru_clock;
         let d = &mut self.dbs[db];
-        d.dict.insert(key, Obj { value, lru });
+        let created = d.dict.insert(key, Obj { value, lru }).is_none();
         if !keep_ttl {
             d.remove_expire(key);
         }
         // A client blocked on this key may now be served (`dbAdd`'s
         // signalKeyAsReady); free when nobody waits.
         super::blocked::signal_key_as_ready(self, db, key);
+        if created {
+            self.notify(class::NEW, "new", key, db);
+        }
+        signal_modified_key(self, db, key);
+    }
+
+    /// Adds `key`, which the caller has found missing, holding `value`
+    /// (`dbAdd`): wakes its waiters and publishes `new`. Unlike
+    /// [`Server::set_key`] it does not touch watchers: the command does,
+    /// once it has filled the new value.
+    pub fn db_add(&mut self, db: usize, key: &[u8], value: Value) {
+        let lru = self.lru_clock;
+        self.dbs[db].dict.insert(key, Obj { value, lru });
+        super::blocked::signal_key_as_ready(self, db, key);
+        self.notify(class::NEW, "new", key, db);
     }
 
     /// Deletes `key` after lazy expiry; returns whether a live key was
@@ -193,8 +266,11 @@ impl Server {
 
     /// Empties database `db` (every database when `None`); with `lazy`
     /// the memory is given back by cron (`emptyData` with lazyfree).
-    /// Returns the number of keys removed.
+    /// Returns the number of keys removed. No keyspace event is published
+    /// per key; the watchers of the keys see a change.
     pub fn empty_data(&mut self, db: Option<usize>, lazy: bool) -> usize {
+        // Before emptying: whether a watched key existed decides.
+        signal_flushed_db(self, db);
         let range = match db {
             Some(i) => i..i + 1,
             None => 0..self.dbs.len(),
@@ -555,11 +631,14 @@ pub static TOUCH: CommandSpec = CommandSpec {
 /// `DEL key [key ...]` and `UNLINK key [key ...]`.
 fn del_command(server: &mut Server, id: ClientId, argv: &Argv) {
     let db = server.client_db(id);
-    let deleted = argv[1..]
-        .iter()
-        .filter(|key| server.delete_key(db, key))
-        .count();
-    server.reply(id).integer(deleted as i64);
+    let mut deleted = 0;
+    for key in &argv[1..] {
+        if server.delete_key(db, key) {
+            server.signal_and_notify(db, key, class::GENERIC, "del");
+            deleted += 1;
+        }
+    }
+    server.reply(id).integer(deleted);
 }
 
 /// Counts the given keys that exist; duplicates count as many times as
@@ -798,7 +877,13 @@ fn rename_generic(server: &mut Server, id: ClientId, argv: &Argv, nx: bool) {
         if let Some(when) = expire {
             d.set_expire(dst, when);
         }
+        // The destination is added as `dbAdd` adds a key.
         super::blocked::signal_key_as_ready(server, db, dst);
+        server.notify(class::NEW, "new", dst, db);
+        signal_modified_key(server, db, src);
+        signal_modified_key(server, db, dst);
+        server.notify(class::GENERIC, "rename_from", src, db);
+        server.notify(class::GENERIC, "rename_to", dst, db);
     }
     if nx {
         server.reply(id).integer(1);
@@ -849,7 +934,13 @@ fn move_command(server: &mut Server, id: ClientId, argv: &Argv) {
         if let Some(when) = expire {
             server.dbs[dst].set_expire(key, when);
         }
+        // Added to the destination as `dbAdd` adds a key.
         super::blocked::signal_key_as_ready(server, dst, key);
+        server.notify(class::NEW, "new", key, dst);
+        signal_modified_key(server, src, key);
+        signal_modified_key(server, dst, key);
+        server.notify(class::GENERIC, "move_from", key, src);
+        server.notify(class::GENERIC, "move_to", key, dst);
     }
     server.reply(id).integer(1);
 }
@@ -899,10 +990,12 @@ fn copy_command(server: &mut Server, id: ClientId, argv: &Argv) {
         }
         server.dbs[dst_db].delete(dst);
     }
+    // Deleted first, so even REPLACE creates the key anew (`new`).
     server.set_key(dst_db, dst, obj, false);
     if let Some(when) = expire {
         server.dbs[dst_db].set_expire(dst, when);
     }
+    server.notify(class::GENERIC, "copy_to", dst, dst_db);
     server.reply(id).integer(1);
 }
 
@@ -923,6 +1016,11 @@ fn swapdb_command(server: &mut Server, id: ClientId, argv: &Argv) {
     let n = server.dbs.len();
     match (usize::try_from(a), usize::try_from(b)) {
         (Ok(a), Ok(b)) if a < n && b < n => {
+            // Before the swap: each side's watches compare the contents
+            // they had with the contents they get. No keyspace event.
+            if a != b {
+                super::multi::signal_swapped_dbs(server, a, b);
+            }
             server.dbs.swap(a, b);
             super::blocked::signal_swapped_dbs(server, a, b);
             server.reply(id).ok();

@@ -542,7 +542,7 @@ fn print_to_stdout(text: &str) {
 /// `DEBUG LISTPACK key`: prints a listpack-encoded hash or sorted set.
 fn debug_listpack(server: &mut Server, id: ClientId, key: &[u8]) {
     let db = server.client_db(id);
-    let text = match server.lookup_read_no_touch(db, key).map(|o| &o.value) {
+    let text = match server.lookup_inspect(db, key).map(|o| &o.value) {
         None => Err(CommandError::NoSuchKey),
         Some(Value::Hash(h)) => h.describe_listpack().ok_or(CommandError::NotListpack),
         Some(Value::ZSet(z)) => z.describe_listpack().ok_or(CommandError::NotListpack),
@@ -564,7 +564,7 @@ fn debug_listpack(server: &mut Server, id: ClientId, key: &[u8]) {
 fn debug_quicklist(server: &mut Server, id: ClientId, argv: &Argv) {
     let db = server.client_db(id);
     let verbose = argv.get(3).is_some_and(|a| atoi(a) != 0);
-    let text = match server.lookup_read_no_touch(db, &argv[2]).map(|o| &o.value) {
+    let text = match server.lookup_inspect(db, &argv[2]).map(|o| &o.value) {
         None => Err(CommandError::NoSuchKey),
         Some(Value::List(l)) => Ok(l.describe(verbose)),
         Some(_) => Err(CommandError::NotQuicklist),
@@ -600,7 +600,7 @@ fn debug_htstats(server: &mut Server, id: ClientId, arg: &[u8]) {
 /// `DEBUG HTSTATS-KEY key`: the statistics of a value's hash table.
 fn debug_htstats_key(server: &mut Server, id: ClientId, key: &[u8]) {
     let db = server.client_db(id);
-    let stats = match server.lookup_read_no_touch(db, key).map(|o| &o.value) {
+    let stats = match server.lookup_inspect(db, key).map(|o| &o.value) {
         None => Err(CommandError::NoSuchKey),
         Some(Value::Hash(h)) => h.table_stats().ok_or(CommandError::NotHashTable),
         Some(Value::Set(s)) => s.table_stats().ok_or(CommandError::NotHashTable),

@@ -29,6 +29,7 @@ use std::time::{Duration, Instant};
 
 use super::commands::{acl, arg, cmd, Arg, ArgType, CommandSpec, KeySpec, BASE};
 use super::errors::CommandError;
+use super::notify::class;
 use super::resp::{string_to_i64, Argv};
 use super::{mstime, ClientId, Server};
 
@@ -186,7 +187,9 @@ fn expire_sample(server: &mut Server, db: usize) -> (usize, usize) {
     let mut ttl_count: i64 = 0;
     for (key, when) in &sample {
         if now > *when {
-            d.delete(key);
+            // Counted, published (`expired`) and signalled to watchers
+            // as lazy expiry does (`activeExpireCycleTryExpire`).
+            server.delete_expired_key(db, key);
             expired += 1;
         } else {
             ttl_sum = ttl_sum.saturating_add(when - now);
@@ -195,6 +198,7 @@ fn expire_sample(server: &mut Server, db: usize) -> (usize, usize) {
     }
     // A running average of the TTLs seen, for INFO keyspace (avg_ttl).
     if ttl_count > 0 {
+        let d = &mut server.dbs[db];
         let avg = ttl_sum / ttl_count;
         d.avg_ttl = if d.avg_ttl == 0 {
             avg
@@ -202,7 +206,6 @@ fn expire_sample(server: &mut Server, db: usize) -> (usize, usize) {
             (d.avg_ttl / 50) * 49 + avg / 50
         };
     }
-    server.stats.expired_keys += expired as u64;
     (sample.len(), expired)
 }
 
@@ -423,10 +426,13 @@ fn expire_generic(server: &mut Server, id: ClientId, argv: &Argv, seconds: bool,
         return server.reply(id).integer(0);
     }
     if when <= server.cmd_time_ms {
-        // Already in the past: the key goes now (`checkAlreadyExpired`).
+        // Already in the past: the key goes now (`checkAlreadyExpired`),
+        // as a deletion (`del`), not an expiry.
         server.dbs[db].delete(key);
+        server.signal_and_notify(db, key, class::GENERIC, "del");
     } else {
         server.dbs[db].set_expire(key, when);
+        server.signal_and_notify(db, key, class::GENERIC, "expire");
     }
     server.reply(id).integer(1);
 }
@@ -496,6 +502,9 @@ fn persist_command(server: &mut Server, id: ClientId, argv: &Argv) {
         return server.reply(id).integer(0);
     }
     let removed = server.dbs[db].remove_expire(&argv[1]);
+    if removed {
+        server.signal_and_notify(db, &argv[1], class::GENERIC, "persist");
+    }
     server.reply(id).integer(i64::from(removed));
 }
 

@@ -284,13 +284,13 @@ pub static OBJECT: CommandSpec = CommandSpec {
     ..BASE
 };
 
-/// The value at `argv[2]` without touching its access time
-/// (`objectCommandLookup`), or a null reply.
+/// The value at `argv[2]` without touching its access time, or a null
+/// reply (`objectCommandLookup`: `LOOKUP_NOTOUCH|LOOKUP_NONOTIFY`). An
+/// expired key is deleted (`expired`), but a miss publishes no
+/// `keymiss`.
 fn object_lookup<'a>(server: &'a mut Server, id: ClientId, argv: &Argv) -> Option<&'a Obj> {
     let db = server.client(id).db;
-    let now = server.cmd_time_ms;
-    let found = server.dbs[db].lookup_no_touch(&argv[2], now);
-    if found.is_none() {
+    if server.lookup_inspect(db, &argv[2]).is_none() {
         server.reply(id).null();
         return None;
     }

@@ -19,6 +19,7 @@ use super::commands::{
     acl, arg, cmd, Arg, ArgType, BeginSearch, CommandSpec, FindKeys, KeySpec, BASE,
 };
 use super::errors::CommandError;
+use super::notify::class;
 use super::object::Value;
 use super::resp::{string_to_i64, Argv};
 use super::{ClientId, Server};
@@ -681,8 +682,11 @@ fn set_generic(
         return;
     }
     server.set_key(db, key, Value::string(&argv[value_index]), opts.keep_ttl);
+    server.notify(class::STRING, "set", key, db);
     if let Some(when) = when {
+        // Stored even when already in the past, as Redis 7.0 does.
         server.dbs[db].set_expire(key, when);
+        server.notify(class::GENERIC, "expire", key, db);
     }
     if !opts.get {
         match replies {
@@ -740,14 +744,14 @@ fn getset_command(server: &mut Server, id: ClientId, argv: &Argv) {
         return;
     }
     server.set_key(db, &argv[1], Value::string(&argv[2]), false);
+    server.notify(class::STRING, "set", &argv[1], db);
 }
 
-/// `GETDEL key`.
+/// `GETDEL key`: one read lookup (one `keymiss` for a missing key).
 fn getdel_command(server: &mut Server, id: ClientId, argv: &Argv) {
     let db = server.client_db(id);
-    let found = server.lookup_read(db, &argv[1]).is_some();
-    if reply_string(server, id, db, &argv[1]) && found {
-        server.dbs[db].delete(&argv[1]);
+    if reply_string(server, id, db, &argv[1]) && server.dbs[db].delete(&argv[1]) {
+        server.signal_and_notify(db, &argv[1], class::GENERIC, "del");
     }
 }
 
@@ -775,10 +779,14 @@ fn getex_command(server: &mut Server, id: ClientId, argv: &Argv) {
     match when {
         Some(w) if w <= server.cmd_time_ms => {
             server.dbs[db].delete(key);
+            server.signal_and_notify(db, key, class::GENERIC, "del");
         }
-        Some(w) => server.dbs[db].set_expire(key, w),
-        None if opts.persist => {
-            server.dbs[db].remove_expire(key);
+        Some(w) => {
+            server.dbs[db].set_expire(key, w);
+            server.signal_and_notify(db, key, class::GENERIC, "expire");
+        }
+        None if opts.persist && server.dbs[db].remove_expire(key) => {
+            server.signal_and_notify(db, key, class::GENERIC, "persist");
         }
         None => {}
     }
@@ -820,6 +828,7 @@ fn mset_generic(server: &mut Server, id: ClientId, argv: &Argv, nx: bool) {
     }
     for pair in argv[1..].chunks_exact(2) {
         server.set_key(db, &pair[0], Value::string(&pair[1]), false);
+        server.notify(class::STRING, "set", &pair[0], db);
     }
     if nx {
         server.reply(id).integer(1);
@@ -855,6 +864,7 @@ fn incr_decr(server: &mut Server, id: ClientId, key: &[u8], by: i64) {
         return server.reply(id).error(&CommandError::IncrOverflow);
     };
     server.set_key(db, key, Value::Int(value), true);
+    server.notify(class::STRING, "incrby", key, db);
     server.reply(id).integer(value);
 }
 
@@ -895,6 +905,7 @@ fn incrbyfloat_command(server: &mut Server, id: ClientId, argv: &Argv) {
         Err(e) => return server.reply(id).error(&e),
     };
     server.set_key(db, key, Value::embstr_or_raw(&text), true);
+    server.notify(class::STRING, "incrbyfloat", key, db);
     server.reply(id).bulk(&text);
 }
 
@@ -963,7 +974,7 @@ fn append_command(server: &mut Server, id: ClientId, argv: &Argv) {
     let (key, add) = (&argv[1], &argv[2]);
     let len = match server.lookup_write(db, key) {
         None => {
-            server.set_key(db, key, Value::string(add), false);
+            server.db_add(db, key, Value::string(add));
             add.len()
         }
         Some(o) if !o.value.is_string() => return server.reply(id).error(&CommandError::WrongType),
@@ -980,6 +991,7 @@ fn append_command(server: &mut Server, id: ClientId, argv: &Argv) {
             raw.len()
         }
     };
+    server.signal_and_notify(db, key, class::STRING, "append");
     server.reply(id).integer(len as i64);
 }
 
@@ -1062,7 +1074,7 @@ fn setrange_command(server: &mut Server, id: ClientId, argv: &Argv) {
         return server.reply(id).error(&e);
     }
     if !exists {
-        server.set_key(db, key, Value::raw(Vec::new()), false);
+        server.db_add(db, key, Value::raw(Vec::new()));
     }
     let Some(o) = server.dbs[db].dict.get_mut(key) else {
         return;
@@ -1074,6 +1086,7 @@ fn setrange_command(server: &mut Server, id: ClientId, argv: &Argv) {
     }
     raw[offset..end].copy_from_slice(value);
     let len = raw.len();
+    server.signal_and_notify(db, key, class::STRING, "setrange");
     server.reply(id).integer(len as i64);
 }
 
