@@ -802,3 +802,316 @@ fn watch_expiry() {
     assert!(wait_until(DEADLINE, || writer.int(&["DBSIZE"]) == 0));
     assert_eq!(exec(&mut watcher), "*-1\r\n");
 }
+
+// ---------------------------------------------------------------------------
+// Lists (t_list.c) and blocking pops (blocked.c)
+// ---------------------------------------------------------------------------
+
+// Pushes publish `lpush`/`rpush`, pops `lpop`/`rpop` then `del` when the
+// list empties; LMOVE publishes the push on the destination before the
+// pop on the source; LTRIM publishes even when nothing is trimmed.
+#[test]
+fn list_commands() {
+    check(
+        "EAnm",
+        &[
+            (&["LPUSH", "l", "a", "b", "c"], &["new l", "lpush l"]),
+            (&["RPUSH", "l", "d"], &["rpush l"]),
+            (&["LPUSHX", "nol", "a"], &[]),
+            (&["RPUSHX", "l", "e"], &["rpush l"]),
+            (&["LPUSHX", "l", "z"], &["lpush l"]),
+            (&["LPOP", "l"], &["lpop l"]),
+            (&["RPOP", "l"], &["rpop l"]),
+            (&["LPOP", "l", "2"], &["lpop l"]),
+            (&["LPOP", "l", "0"], &[]),
+            (&["LPOP", "nol"], &[]),
+            (&["LPOP", "nol", "2"], &[]),
+            (&["RPUSH", "l2", "x"], &["new l2", "rpush l2"]),
+            (&["RPOP", "l2", "5"], &["rpop l2", "del l2"]),
+            (&["LLEN", "nol"], &["keymiss nol"]),
+            (&["LINDEX", "nol", "0"], &["keymiss nol"]),
+            (&["LRANGE", "nol", "0", "1"], &["keymiss nol"]),
+            (&["LPOS", "nol", "a"], &["keymiss nol"]),
+            (&["RPUSH", "l", "a", "b", "c", "d", "e"], &["rpush l"]),
+            (&["LSET", "l", "0", "A"], &["lset l"]),
+            (&["LSET", "l", "100", "A"], &[]),
+            (&["LSET", "nol", "0", "A"], &[]),
+            (&["LINSERT", "l", "BEFORE", "A", "B"], &["linsert l"]),
+            (&["LINSERT", "l", "AFTER", "nopivot", "B"], &[]),
+            (&["LINSERT", "nol", "AFTER", "A", "B"], &[]),
+            (&["LTRIM", "l", "0", "100"], &["ltrim l"]),
+            (&["LTRIM", "l", "1", "2"], &["ltrim l"]),
+            (&["LTRIM", "l", "5", "1"], &["ltrim l", "del l"]),
+            (&["LTRIM", "nol", "0", "1"], &[]),
+            (&["RPUSH", "l", "a", "b", "a", "c"], &["new l", "rpush l"]),
+            (&["LREM", "l", "0", "a"], &["lrem l"]),
+            (&["LREM", "l", "0", "zz"], &[]),
+            (&["LREM", "l", "-1", "b"], &["lrem l"]),
+            (&["LREM", "l", "1", "c"], &["lrem l", "del l"]),
+            (&["LREM", "nol", "1", "c"], &[]),
+            (&["RPUSH", "src", "a", "b"], &["new src", "rpush src"]),
+            (
+                &["RPOPLPUSH", "src", "dst"],
+                &["new dst", "lpush dst", "rpop src"],
+            ),
+            (
+                &["LMOVE", "src", "dst", "RIGHT", "LEFT"],
+                &["lpush dst", "rpop src", "del src"],
+            ),
+            (
+                &["LMOVE", "dst", "dst", "LEFT", "RIGHT"],
+                &["rpush dst", "lpop dst"],
+            ),
+            (&["LMOVE", "nol", "dst", "LEFT", "LEFT"], &[]),
+            (&["RPUSH", "x", "1"], &["new x", "rpush x"]),
+            (&["LMOVE", "x", "x", "LEFT", "LEFT"], &["lpush x", "lpop x"]),
+            (&["SET", "str", "v"], &["new str", "set str"]),
+            (&["LMOVE", "x", "str", "LEFT", "LEFT"], &[]),
+            (&["LPUSH", "str", "v"], &[]),
+            (&["LMPOP", "2", "nol", "dst", "LEFT"], &["lpop dst"]),
+            (
+                &["LMPOP", "2", "nol", "dst", "RIGHT", "COUNT", "10"],
+                &["rpop dst", "del dst"],
+            ),
+            (&["LMPOP", "1", "nol", "LEFT"], &[]),
+            (&["BLPOP", "nol", "0.01"], &[]),
+            (&["RPUSH", "bl", "1"], &["new bl", "rpush bl"]),
+            (&["BLPOP", "bl", "0"], &["lpop bl", "del bl"]),
+            (&["RPUSH", "bl", "1", "2"], &["new bl", "rpush bl"]),
+            (&["BRPOP", "bl", "0"], &["rpop bl"]),
+            (
+                &["BRPOPLPUSH", "bl", "bd", "0"],
+                &["new bd", "lpush bd", "rpop bl", "del bl"],
+            ),
+            (
+                &["BLMOVE", "bd", "bl", "LEFT", "RIGHT", "0"],
+                &["new bl", "rpush bl", "lpop bd", "del bd"],
+            ),
+            (
+                &["BLMPOP", "0.01", "1", "bl", "LEFT", "COUNT", "5"],
+                &["lpop bl", "del bl"],
+            ),
+        ],
+    );
+}
+
+/// INFO's `blocked_clients`.
+fn blocked_clients(c: &mut Conn) -> usize {
+    let info = c.call(&["INFO", "clients"]);
+    info.lines()
+        .find_map(|l| l.strip_prefix("blocked_clients:"))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("blocked_clients in INFO")
+}
+
+/// A step of a blocking scenario.
+enum Blocking<'a> {
+    /// Waiter `n` sends a blocking command; wait until it is blocked.
+    Block(usize, &'a [&'a str]),
+    /// The writer runs a command, which causes these events.
+    Run(&'a [&'a str], &'a [&'a str]),
+    /// Waiter `n`'s reply arrives.
+    Reply(usize),
+}
+
+/// Runs a blocking scenario; returns the events of each `Run` and the
+/// waiters' replies, in order.
+fn trace_blocking(server: &Server, steps: &[Blocking]) -> (Vec<Vec<String>>, Vec<String>) {
+    let mut sub = Subscriber::open(server);
+    let mut writer = Conn::open(server);
+    let mut waiters = [Conn::open(server), Conn::open(server)];
+    let (mut events, mut replies) = (Vec::new(), Vec::new());
+    for step in steps {
+        match step {
+            Blocking::Block(n, args) => {
+                let before = blocked_clients(&mut writer);
+                waiters[*n].send(args);
+                assert!(
+                    wait_until(DEADLINE, || blocked_clients(&mut writer) > before),
+                    "{args:?} did not block"
+                );
+            }
+            Blocking::Run(args, _) => {
+                writer.call(args);
+                events.push(sub.events(&mut writer));
+            }
+            Blocking::Reply(n) => replies.push(waiters[*n].read()),
+        }
+    }
+    (events, replies)
+}
+
+// A waiter served by a later write publishes its pop's events after the
+// write's own, as if it ran right after it.
+#[test]
+fn blocking_pops_served_later() {
+    use Blocking::{Block, Reply, Run};
+    let steps = [
+        Block(0, &["BLPOP", "bl", "0"][..]),
+        Run(
+            &["RPUSH", "bl", "a"],
+            &["new bl", "rpush bl", "lpop bl", "del bl"],
+        ),
+        Reply(0),
+        Block(0, &["BRPOP", "bl", "0"]),
+        Run(
+            &["RPUSH", "bl", "a", "b"],
+            &["new bl", "rpush bl", "rpop bl"],
+        ),
+        Reply(0),
+        Run(&["DEL", "bl"], &["del bl"]),
+        // Two waiters on one key, served in arrival order.
+        Block(0, &["BLPOP", "bl", "0"]),
+        Block(1, &["BLPOP", "nokey", "bl", "0"]),
+        Run(
+            &["RPUSH", "bl", "a", "b", "c"],
+            &["new bl", "rpush bl", "lpop bl", "lpop bl"],
+        ),
+        Reply(0),
+        Reply(1),
+        Run(&["DEL", "bl"], &["del bl"]),
+        Block(0, &["BLMOVE", "bl", "bd", "RIGHT", "LEFT", "0"]),
+        Run(
+            &["LPUSH", "bl", "a"],
+            &[
+                "new bl", "lpush bl", "new bd", "lpush bd", "rpop bl", "del bl",
+            ],
+        ),
+        Reply(0),
+        // The BLMOVE destination's push serves the next waiter.
+        Block(0, &["BLMOVE", "bl", "bd2", "RIGHT", "LEFT", "0"]),
+        Block(1, &["BLPOP", "bd2", "0"]),
+        Run(
+            &["LPUSH", "bl", "x"],
+            &[
+                "new bl",
+                "lpush bl",
+                "new bd2",
+                "lpush bd2",
+                "rpop bl",
+                "del bl",
+                "lpop bd2",
+                "del bd2",
+            ],
+        ),
+        Reply(0),
+        Reply(1),
+        Block(0, &["BRPOPLPUSH", "bl7", "bl7", "0"]),
+        Run(
+            &["RPUSH", "bl7", "1"],
+            &["new bl7", "rpush bl7", "lpush bl7", "rpop bl7"],
+        ),
+        Reply(0),
+        Block(
+            0,
+            &["BLMPOP", "0", "2", "bl3", "bl4", "RIGHT", "COUNT", "3"],
+        ),
+        Run(
+            &["RPUSH", "bl4", "1", "2"],
+            &["new bl4", "rpush bl4", "rpop bl4", "del bl4"],
+        ),
+        Reply(0),
+        Block(0, &["BZPOPMIN", "bz", "0"]),
+        Run(
+            &["ZADD", "bz", "1", "a", "2", "b"],
+            &["new bz", "zadd bz", "zpopmin bz"],
+        ),
+        Reply(0),
+        Block(0, &["BZMPOP", "0", "1", "bz2", "MAX", "COUNT", "3"]),
+        Run(
+            &["ZADD", "bz2", "1", "a", "2", "b"],
+            &["new bz2", "zadd bz2", "zpopmax bz2", "del bz2"],
+        ),
+        Reply(0),
+        // A key of another type does not serve; the waiter keeps waiting.
+        Block(0, &["BLPOP", "bl5", "0"]),
+        Run(&["SET", "bl5", "x"], &["new bl5", "set bl5"]),
+        Run(&["DEL", "bl5"], &["del bl5"]),
+        Run(
+            &["RPUSH", "bl5", "1"],
+            &["new bl5", "rpush bl5", "lpop bl5", "del bl5"],
+        ),
+        Reply(0),
+        // A key created by RENAME serves too.
+        Block(0, &["BLPOP", "bl6", "0"]),
+        Run(&["RPUSH", "src", "1"], &["new src", "rpush src"]),
+        Run(
+            &["RENAME", "src", "bl6"],
+            &[
+                "new bl6",
+                "rename_from src",
+                "rename_to bl6",
+                "lpop bl6",
+                "del bl6",
+            ],
+        ),
+        Reply(0),
+    ];
+    // Both channel kinds against redis-server, then the events as written.
+    let (ours, redis) = both(&["--notify-keyspace-events", "KEAn"]);
+    assert_eq!(
+        trace_blocking(&ours, &steps),
+        trace_blocking(&redis, &steps)
+    );
+    let (ours, redis) = both(&["--notify-keyspace-events", "EAn"]);
+    let got = trace_blocking(&ours, &steps);
+    assert_eq!(got, trace_blocking(&redis, &steps));
+    let events = got.0;
+    let expected: Vec<&[&str]> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Run(_, events) => Some(*events),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(events, expected);
+}
+
+#[test]
+fn watch_list_commands() {
+    let k: &[&[&str]] = &[&["RPUSH", "k", "a", "b", "c"]];
+    check_watch(&[
+        (&[], "k", &["LPUSH", "k", "a"], true),
+        (k, "k", &["RPUSH", "k", "a"], true),
+        (&[], "k", &["LPUSHX", "k", "a"], false),
+        (k, "k", &["RPUSHX", "k", "a"], true),
+        (k, "k", &["LPOP", "k"], true),
+        (k, "k", &["RPOP", "k", "5"], true),
+        (k, "k", &["LPOP", "k", "0"], false),
+        (&[], "k", &["LPOP", "k"], false),
+        (k, "k", &["LSET", "k", "0", "x"], true),
+        (k, "k", &["LSET", "k", "9", "x"], false),
+        (k, "k", &["LINSERT", "k", "BEFORE", "b", "x"], true),
+        (k, "k", &["LINSERT", "k", "BEFORE", "z", "x"], false),
+        (k, "k", &["LTRIM", "k", "0", "-1"], true),
+        (&[], "k", &["LTRIM", "k", "0", "-1"], false),
+        (k, "k", &["LREM", "k", "0", "b"], true),
+        (k, "k", &["LREM", "k", "0", "z"], false),
+        (k, "k", &["LMOVE", "k", "d", "LEFT", "LEFT"], true),
+        (k, "d", &["LMOVE", "k", "d", "LEFT", "LEFT"], true),
+        (k, "k", &["RPOPLPUSH", "k", "k"], true),
+        (&[], "k", &["RPOPLPUSH", "k", "d"], false),
+        (k, "k", &["LMPOP", "1", "k", "LEFT"], true),
+        (k, "k", &["BLPOP", "k", "0"], true),
+        (k, "d", &["BLMOVE", "k", "d", "LEFT", "LEFT", "0"], true),
+        (k, "k", &["LRANGE", "k", "0", "-1"], false),
+    ]);
+}
+
+// A waiter served later signals the keys its pop changes: here only the
+// BLMOVE destination, which no other command touches.
+#[test]
+fn watch_blocked_pop_served_later() {
+    let server = Server::start(&[]);
+    let mut watcher = Conn::open(&server);
+    let mut waiter = Conn::open(&server);
+    let mut writer = Conn::open(&server);
+    waiter.send(&["BLMOVE", "src", "dst", "LEFT", "LEFT", "0"]);
+    assert!(wait_until(DEADLINE, || blocked_clients(&mut writer) == 1));
+    watcher.expect(&["WATCH", "dst"], "+OK\r\n");
+    writer.expect(&["RPUSH", "src", "a"], ":1\r\n");
+    assert_eq!(waiter.read(), "$1\r\na\r\n");
+    watcher.expect(&["MULTI"], "+OK\r\n");
+    watcher.expect(&["PING"], "+QUEUED\r\n");
+    watcher.expect(&["EXEC"], "*-1\r\n");
+}

@@ -33,6 +33,11 @@
 //! Redis 7.2 does, and the visible order is the same: FIFO per key, one
 //! element per pop, and an LMOVE destination push wakes the next waiter.
 //!
+//! A served waiter publishes the keyspace events of the pop it re-runs
+//! (`lpop`, `rpop`, `zpopmin`, `zpopmax`, then `del` when the key is
+//! emptied, and for BLMOVE the push on the destination first), after the
+//! events of the write that woke it, as Redis 7.0 does.
+//!
 //! Deviations from Redis: inside MULTI (not implemented) nothing blocks.
 //! Keys created by `set_key`, RENAME, COPY and MOVE wake waiters, as
 //! `dbAdd` does, and SWAPDB rescans both databases for keys someone waits
@@ -43,6 +48,8 @@ use std::collections::{BTreeSet, HashMap, VecDeque};
 use super::commands::BASE;
 use super::commands::{acl, arg, cmd, Arg, ArgType, BeginSearch, CommandSpec, FindKeys, KeySpec};
 use super::errors::CommandError;
+use super::multi::signal_modified_key;
+use super::notify::class;
 use super::object::Value;
 use super::resp::{string_to_i64, Argv};
 use super::{flags, ClientId, Server};
@@ -368,12 +375,21 @@ fn zpop_one(server: &mut Server, id: ClientId, db: usize, key: &[u8], max: bool)
         }
         _ => (None, false),
     };
-    if empty {
-        server.delete_key(db, key);
-    }
     let Some((member, score)) = item else {
         return server.reply(id).null_array();
     };
+    // The events of ZPOPMIN/ZPOPMAX (`genericZpopCommand`).
+    server.notify(
+        class::ZSET,
+        if max { "zpopmax" } else { "zpopmin" },
+        key,
+        db,
+    );
+    if empty {
+        server.delete_key(db, key);
+        server.notify(class::GENERIC, "del", key, db);
+    }
+    signal_modified_key(server, db, key);
     let r = server.reply(id);
     r.array_len(3);
     r.bulk(key);

@@ -49,6 +49,8 @@ use super::commands::{
     acl, arg, cmd, Arg, ArgType, BeginSearch, CommandSpec, FindKeys, KeySpec, BASE,
 };
 use super::errors::CommandError;
+use super::multi::signal_modified_key;
+use super::notify::class;
 use super::object::Value;
 use super::resp::{string_to_i64, Argv};
 use super::{ClientId, Server};
@@ -1107,13 +1109,33 @@ fn list_read<'a>(
 }
 
 /// Deletes `key` when its list has become empty (Redis never keeps an
-/// empty list).
+/// empty list), publishing `del`. Call it after the command's own event.
 fn delete_if_empty(server: &mut Server, db: usize, key: &[u8]) {
     if let Ok(Some(l)) = list_write(server, db, key) {
         if l.is_empty() {
             server.delete_key(db, key);
+            server.notify(class::GENERIC, "del", key, db);
         }
     }
+}
+
+/// The name of a pop or push event at `end`.
+fn end_event(end: End, pop: bool) -> &'static str {
+    match (end, pop) {
+        (End::Head, true) => "lpop",
+        (End::Tail, true) => "rpop",
+        (End::Head, false) => "lpush",
+        (End::Tail, false) => "rpush",
+    }
+}
+
+/// After elements were popped from `key` at `end`
+/// (`listElementsRemoved`): publishes the pop, deletes the list if it is
+/// now empty (`del`), and signals its watchers.
+fn elements_removed(server: &mut Server, db: usize, key: &[u8], end: End) {
+    server.notify(class::LIST, end_event(end, true), key, db);
+    delete_if_empty(server, db, key);
+    signal_modified_key(server, db, key);
 }
 
 /// LEFT or RIGHT, any case (`getListPositionFromObjectOrReply`).
@@ -1148,7 +1170,7 @@ fn push_generic(server: &mut Server, id: ClientId, argv: &Argv, end: End, xx: bo
         if xx {
             return server.reply(id).integer(0);
         }
-        server.set_key(db, key, Value::List(Box::default()), false);
+        server.db_add(db, key, Value::List(Box::default()));
     }
     let len = match list_write(server, db, key) {
         Ok(Some(l)) => {
@@ -1161,6 +1183,7 @@ fn push_generic(server: &mut Server, id: ClientId, argv: &Argv, end: End, xx: bo
     };
     // Clients blocked on the key are served after this command.
     super::blocked::signal_key_as_ready(server, db, key);
+    server.signal_and_notify(db, key, class::LIST, end_event(end, false));
     server.reply(id).integer(len as i64);
 }
 
@@ -1210,7 +1233,9 @@ fn pop_generic(server: &mut Server, id: ClientId, argv: &Argv, end: End) {
             (0..n).filter_map(|_| l.pop(end)).collect::<Vec<_>>()
         }
     };
-    delete_if_empty(server, db, key);
+    if !popped.is_empty() {
+        elements_removed(server, db, key, end);
+    }
     let r = server.reply(id);
     match count {
         None => match popped.first() {
@@ -1279,7 +1304,10 @@ fn lset_command(server: &mut Server, id: ClientId, argv: &Argv) {
     };
     match result {
         Err(e) => server.reply(id).error(&e),
-        Ok(()) => server.reply(id).ok(),
+        Ok(()) => {
+            server.signal_and_notify(db, &argv[1], class::LIST, "lset");
+            server.reply(id).ok();
+        }
     }
 }
 
@@ -1347,9 +1375,12 @@ fn ltrim_command(server: &mut Server, id: ClientId, argv: &Argv) {
                     l.trim(s, End::Head);
                 }
             }
+            // Published even when nothing was trimmed, as Redis does.
+            server.notify(class::LIST, "ltrim", &argv[1], db);
+            delete_if_empty(server, db, &argv[1]);
+            signal_modified_key(server, db, &argv[1]);
         }
     }
-    delete_if_empty(server, db, &argv[1]);
     server.reply(id).ok();
 }
 
@@ -1367,7 +1398,11 @@ fn lrem_command(server: &mut Server, id: ClientId, argv: &Argv) {
         Ok(None) => 0,
         Ok(Some(l)) => l.remove(&argv[3], limit, from),
     };
-    delete_if_empty(server, db, &argv[1]);
+    if removed > 0 {
+        server.notify(class::LIST, "lrem", &argv[1], db);
+        delete_if_empty(server, db, &argv[1]);
+        signal_modified_key(server, db, &argv[1]);
+    }
     server.reply(id).integer(removed as i64);
 }
 
@@ -1394,6 +1429,9 @@ fn linsert_command(server: &mut Server, id: ClientId, argv: &Argv) {
             }
         },
     };
+    if n > 0 {
+        server.signal_and_notify(db, &argv[1], class::LIST, "linsert");
+    }
     server.reply(id).integer(n);
 }
 
@@ -1516,19 +1554,20 @@ fn lmove_generic(server: &mut Server, id: ClientId, argv: &Argv, from: End, to: 
     let Some(value) = l.pop(from) else {
         return server.reply(id).null();
     };
-    // With src == dst the element goes straight back: the list is never
-    // empty in between, so it is not deleted.
-    if src != dst {
-        delete_if_empty(server, db, src);
-    }
+    // The push comes first, events included (`lmoveHandlePush`); a
+    // source left empty is deleted after.
     if !dst_exists && src != dst {
-        server.set_key(db, dst, Value::List(Box::default()), false);
+        server.db_add(db, dst, Value::List(Box::default()));
     }
     if let Ok(Some(d)) = list_write(server, db, dst) {
         d.push(&value, to, shape);
     }
     // The destination gained an element: its waiters are served next.
     super::blocked::signal_key_as_ready(server, db, dst);
+    server.signal_and_notify(db, dst, class::LIST, end_event(to, false));
+    // With src == dst the element went straight back: the list was never
+    // left empty, so it is not deleted.
+    elements_removed(server, db, src, from);
     server.reply(id).bulk(&value);
 }
 
@@ -1594,7 +1633,7 @@ fn lmpop_command(server: &mut Server, id: ClientId, argv: &Argv) {
                 (0..n).filter_map(|_| l.pop(end)).collect::<Vec<_>>()
             }
         };
-        delete_if_empty(server, db, key);
+        elements_removed(server, db, key, end);
         let r = server.reply(id);
         r.array_len(2);
         r.bulk(key);
