@@ -1115,3 +1115,77 @@ fn watch_blocked_pop_served_later() {
     watcher.expect(&["PING"], "+QUEUED\r\n");
     watcher.expect(&["EXEC"], "*-1\r\n");
 }
+
+// ---------------------------------------------------------------------------
+// Hashes (t_hash.c)
+// ---------------------------------------------------------------------------
+
+// HSET/HMSET publish `hset` even when no value changed; HSETNX only when
+// it sets; HDEL `hdel` then `del` when the hash empties.
+#[test]
+fn hash_commands() {
+    check(
+        "EAnm",
+        &[
+            (&["HSET", "h", "a", "1", "b", "2"], &["new h", "hset h"]),
+            (&["HSET", "h", "a", "1"], &["hset h"]),
+            (&["HSET", "h", "a", "2"], &["hset h"]),
+            (&["HMSET", "h", "c", "3"], &["hset h"]),
+            (&["HSET", "h", "c"], &[]),
+            (&["HSETNX", "h", "c", "3"], &[]),
+            (&["HSETNX", "h", "d", "4"], &["hset h"]),
+            (&["HSETNX", "h2", "d", "4"], &["new h2", "hset h2"]),
+            (&["HGET", "nok", "f"], &["keymiss nok"]),
+            (&["HMGET", "nok", "f"], &["keymiss nok"]),
+            (&["HGETALL", "nok"], &["keymiss nok"]),
+            (&["HKEYS", "nok"], &["keymiss nok"]),
+            (&["HVALS", "nok"], &["keymiss nok"]),
+            (&["HLEN", "nok"], &["keymiss nok"]),
+            (&["HSTRLEN", "nok", "f"], &["keymiss nok"]),
+            (&["HEXISTS", "nok", "f"], &["keymiss nok"]),
+            (&["HRANDFIELD", "nok"], &["keymiss nok"]),
+            (&["HRANDFIELD", "nok", "2"], &["keymiss nok"]),
+            (&["HSCAN", "nok", "0"], &["keymiss nok"]),
+            (&["HGET", "h", "nofield"], &[]),
+            (&["HINCRBY", "h", "n", "1"], &["hincrby h"]),
+            (&["HINCRBY", "h3", "n", "1"], &["new h3", "hincrby h3"]),
+            (&["HINCRBY", "h", "a", "x"], &[]),
+            (&["HINCRBY", "h", "b", "9223372036854775807"], &[]),
+            (&["HINCRBYFLOAT", "h", "f", "1.5"], &["hincrbyfloat h"]),
+            (
+                &["HINCRBYFLOAT", "h4", "f", "1.5"],
+                &["new h4", "hincrbyfloat h4"],
+            ),
+            (&["HINCRBYFLOAT", "h4", "f", "x"], &[]),
+            (&["HDEL", "h", "nof"], &[]),
+            (&["HDEL", "h", "a", "b"], &["hdel h"]),
+            (&["HDEL", "h2", "d"], &["hdel h2", "del h2"]),
+            (&["HDEL", "nok", "f"], &[]),
+            (
+                &["HDEL", "h", "c", "d", "n", "f", "zz"],
+                &["hdel h", "del h"],
+            ),
+            (&["SET", "str", "v"], &["new str", "set str"]),
+            (&["HSET", "str", "a", "1"], &[]),
+            (&["HINCRBY", "str", "a", "1"], &[]),
+        ],
+    );
+}
+
+#[test]
+fn watch_hash_commands() {
+    let h: &[&[&str]] = &[&["HSET", "h", "a", "1", "b", "2"]];
+    check_watch(&[
+        (&[], "h", &["HSET", "h", "a", "1"], true),
+        (h, "h", &["HSET", "h", "a", "1"], true),
+        (h, "h", &["HMSET", "h", "c", "1"], true),
+        (h, "h", &["HSETNX", "h", "a", "1"], false),
+        (h, "h", &["HSETNX", "h", "c", "1"], true),
+        (h, "h", &["HDEL", "h", "z"], false),
+        (h, "h", &["HDEL", "h", "a"], true),
+        (h, "h", &["HDEL", "h", "a", "b"], true),
+        (h, "h", &["HINCRBY", "h", "a", "0"], true),
+        (h, "h", &["HINCRBYFLOAT", "h", "a", "0.5"], true),
+        (h, "h", &["HGETALL", "h"], false),
+    ]);
+}

@@ -44,6 +44,8 @@ use super::commands::{acl, arg, cmd, Arg, ArgType, CommandSpec, KeySpec, BASE};
 use super::db::{parse_scan_cursor, parse_scan_options};
 use super::dict::Dict;
 use super::errors::CommandError;
+use super::multi::signal_modified_key;
+use super::notify::class;
 use super::object::Value;
 use super::resp::{string_to_i64, Argv};
 use super::sds::Sds;
@@ -774,7 +776,7 @@ fn write_hash<'a>(
     key: &[u8],
 ) -> Result<&'a mut Hash, CommandError> {
     if !check_write(server, db, key)? {
-        server.set_key(db, key, Value::Hash(Box::default()), false);
+        server.db_add(db, key, Value::Hash(Box::default()));
     }
     match server.dbs[db].dict.get_mut(key).map(|o| &mut o.value) {
         Some(Value::Hash(h)) => Ok(h),
@@ -806,6 +808,8 @@ fn hset_generic(server: &mut Server, id: ClientId, argv: &Argv, name: &str, repl
             created += 1;
         }
     }
+    // Published even when every value was already there.
+    server.signal_and_notify(db, &argv[1], class::HASH, "hset");
     if reply_ok {
         server.reply(id).ok();
     } else {
@@ -836,6 +840,7 @@ fn hsetnx_command(server: &mut Server, id: ClientId, argv: &Argv) {
         return server.reply(id).integer(0);
     }
     h.set(&argv[2], &argv[3], limits);
+    server.signal_and_notify(db, &argv[1], class::HASH, "hset");
     server.reply(id).integer(1);
 }
 
@@ -892,8 +897,14 @@ fn hdel_command(server: &mut Server, id: ClientId, argv: &Argv) {
             }
         }
     }
-    if h.is_empty() {
-        server.delete_key(db, key);
+    let emptied = h.is_empty();
+    if deleted > 0 {
+        server.notify(class::HASH, "hdel", key, db);
+        if emptied {
+            server.delete_key(db, key);
+            server.notify(class::GENERIC, "del", key, db);
+        }
+        signal_modified_key(server, db, key);
     }
     server.reply(id).integer(deleted);
 }
@@ -1013,6 +1024,7 @@ fn hincrby_command(server: &mut Server, id: ClientId, argv: &Argv) {
     match write_hash(server, db, &argv[1]) {
         Ok(h) => {
             h.set(&argv[2], text.as_bytes(), limits);
+            server.signal_and_notify(db, &argv[1], class::HASH, "hincrby");
             server.reply(id).integer(sum);
         }
         Err(e) => server.reply(id).error(&e),
@@ -1062,6 +1074,7 @@ fn hincrbyfloat_command(server: &mut Server, id: ClientId, argv: &Argv) {
     match write_hash(server, db, &argv[1]) {
         Ok(h) => {
             h.set(&argv[2], &text, limits);
+            server.signal_and_notify(db, &argv[1], class::HASH, "hincrbyfloat");
             server.reply(id).bulk(&text);
         }
         Err(e) => server.reply(id).error(&e),
