@@ -50,6 +50,8 @@ use super::commands::{arg, Arg, ArgType, BeginSearch, CommandSpec, FindKeys, Key
 use super::db::{parse_scan_cursor, parse_scan_options};
 use super::dict::Dict;
 use super::errors::CommandError;
+use super::multi::signal_modified_key;
+use super::notify::class;
 use super::object::{Obj, Value};
 use super::reply::write_i64;
 use super::resp::{string_to_i64, Argv};
@@ -751,10 +753,14 @@ fn sadd_command(server: &mut Server, id: ClientId, argv: &Argv) {
         Ok(None) => {
             let mut set = Set::new_for(&argv[2]);
             let added = argv[2..].iter().filter(|m| set.add(m, max)).count();
-            server.set_key(db, key, Value::Set(Box::new(set)), false);
+            server.db_add(db, key, Value::Set(Box::new(set)));
             added
         }
     };
+    // Adding only members already there changes nothing.
+    if added > 0 {
+        server.signal_and_notify(db, key, class::SET, "sadd");
+    }
     server.reply(id).integer(added as i64);
 }
 
@@ -779,8 +785,10 @@ fn srem_command(server: &mut Server, id: ClientId, argv: &Argv) {
             (removed, set.is_empty())
         }
     };
-    if emptied {
-        server.dbs[db].delete(key);
+    if removed > 0 {
+        server.notify(class::SET, "srem", key, db);
+        deleted_if_emptied(server, db, key, emptied);
+        signal_modified_key(server, db, key);
     }
     server.reply(id).integer(removed);
 }
@@ -849,8 +857,10 @@ fn spop_command(server: &mut Server, id: ClientId, argv: &Argv) {
     };
     let popped = set.pop_random(rng);
     let emptied = set.is_empty();
-    if emptied {
-        server.dbs[db].delete(key);
+    if popped.is_some() {
+        server.notify(class::SET, "spop", key, db);
+        deleted_if_emptied(server, db, key, emptied);
+        signal_modified_key(server, db, key);
     }
     match popped {
         Some(m) => server.reply(id).bulk(&m),
@@ -885,7 +895,9 @@ fn spop_with_count(server: &mut Server, id: ClientId, argv: &Argv) {
     let size = set.len();
     if count >= size as u64 {
         let all = set.members();
-        server.dbs[db].delete(key);
+        server.notify(class::SET, "spop", key, db);
+        deleted_if_emptied(server, db, key, true);
+        signal_modified_key(server, db, key);
         return reply_set(server, id, &all);
     }
     let count = count as usize;
@@ -908,6 +920,7 @@ fn spop_with_count(server: &mut Server, id: ClientId, argv: &Argv) {
         *set = kept;
         rest
     };
+    server.signal_and_notify(db, key, class::SET, "spop");
     reply_set(server, id, &popped);
 }
 
@@ -1032,17 +1045,20 @@ fn smove_command(server: &mut Server, id: ClientId, argv: &Argv) {
     if !src_set.remove(member) {
         return server.reply(id).integer(0);
     }
-    if src_set.is_empty() {
-        server.dbs[db].delete(src);
+    let emptied = src_set.is_empty();
+    server.notify(class::SET, "srem", src, db);
+    deleted_if_emptied(server, db, src, emptied);
+    if !dst_exists {
+        server.db_add(db, dst, Value::Set(Box::new(Set::new_for(member))));
     }
-    if dst_exists {
-        if let Ok(Some(dst_set)) = lookup_set(server, db, dst, true) {
-            dst_set.add(member, max);
-        }
-    } else {
-        let mut set = Set::new_for(member);
-        set.add(member, max);
-        server.set_key(db, dst, Value::Set(Box::new(set)), false);
+    signal_modified_key(server, db, src);
+    // The destination changes only when it did not hold the member yet.
+    let added = match lookup_set(server, db, dst, true) {
+        Ok(Some(dst_set)) => dst_set.add(member, max),
+        _ => false,
+    };
+    if added {
+        server.signal_and_notify(db, dst, class::SET, "sadd");
     }
     server.reply(id).integer(1);
 }
@@ -1050,18 +1066,14 @@ fn smove_command(server: &mut Server, id: ClientId, argv: &Argv) {
 // ---------------------------------------------------------------------------
 // Multi-set commands.
 
-/// Looks up every key in order (expiring, counting hits and misses) and
-/// returns which exist; `Err` at the first key of another type, before
-/// anything else is done, as Redis checks them.
-fn check_sets(
-    server: &mut Server,
-    db: usize,
-    keys: &[Vec<u8>],
-    write: bool,
-) -> Result<Vec<bool>, CommandError> {
+/// Looks up every key in order (expiring, counting hits and misses,
+/// publishing `keymiss`) and returns which exist; `Err` at the first key
+/// of another type, before anything else is done, as Redis checks them.
+/// The *STORE forms read their sources this way too, as Redis 7.0 does.
+fn check_sets(server: &mut Server, db: usize, keys: &[Vec<u8>]) -> Result<Vec<bool>, CommandError> {
     let mut present = Vec::with_capacity(keys.len());
     for key in keys {
-        present.push(lookup_set(server, db, key, write)?.is_some());
+        present.push(lookup_set(server, db, key, false)?.is_some());
     }
     Ok(present)
 }
@@ -1078,16 +1090,34 @@ fn peek_set<'a>(server: &'a Server, db: usize, key: &[u8]) -> Option<&'a Set> {
     }
 }
 
-/// Stores `result` at `dst` (or deletes `dst` when it is empty) and
-/// replies with its size: the end of every *STORE command.
-fn store_result(server: &mut Server, id: ClientId, db: usize, dst: &[u8], result: Set) {
+/// Stores `result` at `dst` and publishes `event`, or deletes `dst` when
+/// the result is empty (`del`), and replies with its size: the end of
+/// every *STORE command. The deletion does not look the key up first, so
+/// an expired `dst` is deleted as `del`, not `expired`, as in Redis.
+fn store_result(
+    server: &mut Server,
+    id: ClientId,
+    db: usize,
+    dst: &[u8],
+    result: Set,
+    event: &str,
+) {
     let n = result.len();
     if n > 0 {
         server.set_key(db, dst, Value::Set(Box::new(result)), false);
-    } else {
-        server.delete_key(db, dst);
+        server.notify(class::SET, event, dst, db);
+    } else if server.dbs[db].delete(dst) {
+        server.signal_and_notify(db, dst, class::GENERIC, "del");
     }
     server.reply(id).integer(n as i64);
+}
+
+/// Deletes the set at `key` if `emptied`, publishing `del`.
+fn deleted_if_emptied(server: &mut Server, db: usize, key: &[u8], emptied: bool) {
+    if emptied {
+        server.dbs[db].delete(key);
+        server.notify(class::GENERIC, "del", key, db);
+    }
 }
 
 /// What an intersection is computed into.
@@ -1111,14 +1141,14 @@ fn sinter_generic(
 ) {
     let db = server.client_db(id);
     let max = max_intset(server);
-    let present = match check_sets(server, db, keys, dst.is_some()) {
+    let present = match check_sets(server, db, keys) {
         Ok(p) => p,
         Err(e) => return server.reply(id).error(&e),
     };
     // Any missing key makes the intersection empty.
     if present.iter().any(|p| !p) {
         return match (dst, card_limit) {
-            (Some(dst), _) => store_result(server, id, db, dst, Set::default()),
+            (Some(dst), _) => store_result(server, id, db, dst, Set::default(), "sinterstore"),
             (None, Some(_)) => server.reply(id).integer(0),
             (None, None) => server.reply(id).set_len(0),
         };
@@ -1156,7 +1186,7 @@ fn sinter_generic(
         }
     }
     match (out, dst) {
-        (InterOut::Store(set), Some(dst)) => store_result(server, id, db, dst, set),
+        (InterOut::Store(set), Some(dst)) => store_result(server, id, db, dst, set, "sinterstore"),
         (InterOut::Card { count, .. }, _) => server.reply(id).integer(count as i64),
         (InterOut::Members(v), _) => reply_set(server, id, &v),
         (InterOut::Store(_), None) => server.reply(id).set_len(0),
@@ -1219,7 +1249,7 @@ fn sunion_diff_generic(
 ) {
     let db = server.client_db(id);
     let max = max_intset(server);
-    if let Err(e) = check_sets(server, db, keys, dst.is_some()) {
+    if let Err(e) = check_sets(server, db, keys) {
         return server.reply(id).error(&e);
     }
     let mut result = Set::default();
@@ -1245,7 +1275,13 @@ fn sunion_diff_generic(
         }
     }
     match dst {
-        Some(dst) => store_result(server, id, db, dst, result),
+        Some(dst) => {
+            let event = match op {
+                SetOp::Union => "sunionstore",
+                SetOp::Diff => "sdiffstore",
+            };
+            store_result(server, id, db, dst, result, event)
+        }
         None => {
             let members = result.members();
             reply_set(server, id, &members);
@@ -1297,9 +1333,11 @@ fn sscan_command(server: &mut Server, id: ClientId, argv: &Argv) {
     } else {
         (10, None)
     };
-    let (next, mut members) = match lookup_set(server, db, &argv[1], false) {
-        Ok(Some(set)) => set.scan(cursor, count),
-        _ => (0, Vec::new()),
+    // Already looked up: a second lookup would count (and publish) a
+    // missing key twice.
+    let (next, mut members) = match peek_set(server, db, &argv[1]) {
+        Some(set) => set.scan(cursor, count),
+        None => (0, Vec::new()),
     };
     if let Some(p) = pattern {
         members.retain(|m| glob_match(p, m, false));
