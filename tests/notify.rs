@@ -1334,3 +1334,155 @@ fn watch_set_commands() {
         (s, "s", &["SMEMBERS", "s"], false),
     ]);
 }
+
+// ---------------------------------------------------------------------------
+// Sorted sets (t_zset.c)
+// ---------------------------------------------------------------------------
+
+// ZADD publishes `zadd` (`zincr` with INCR, and for ZINCRBY) only when a
+// member was added or a score changed; removals publish their command's
+// name then `del` when the set empties; pops publish `zpopmin`/`zpopmax`.
+#[test]
+fn zset_commands() {
+    check(
+        "EAnm",
+        &[
+            (&["ZADD", "z", "1", "a", "2", "b"], &["new z", "zadd z"]),
+            (&["ZADD", "z", "1", "a"], &[]),
+            (&["ZADD", "z", "5", "a"], &["zadd z"]),
+            (&["ZADD", "z", "NX", "5", "a"], &[]),
+            (&["ZADD", "z", "XX", "6", "new"], &[]),
+            (&["ZADD", "z", "XX", "CH", "7", "a"], &["zadd z"]),
+            (&["ZADD", "z", "INCR", "1", "a"], &["zincr z"]),
+            (&["ZADD", "z", "INCR", "0", "a"], &[]),
+            (&["ZADD", "z", "NX", "INCR", "1", "a"], &[]),
+            (&["ZADD", "z", "GT", "1", "a"], &[]),
+            (&["ZADD", "z", "LT", "1", "a", "3", "c"], &["zadd z"]),
+            (&["ZADD", "z2", "XX", "1", "a"], &[]),
+            (&["ZADD", "z2", "1", "a", "x", "b"], &[]),
+            (&["ZINCRBY", "z", "1", "b"], &["zincr z"]),
+            (&["ZINCRBY", "z3", "1", "b"], &["new z3", "zincr z3"]),
+            (&["ZINCRBY", "z", "0", "b"], &[]),
+            (&["ZREM", "z", "nom"], &[]),
+            (&["ZREM", "z", "a"], &["zrem z"]),
+            (&["ZREM", "z3", "b"], &["zrem z3", "del z3"]),
+            (&["ZREM", "noz", "a"], &[]),
+            (&["ZSCORE", "noz", "a"], &["keymiss noz"]),
+            (&["ZMSCORE", "noz", "a"], &["keymiss noz"]),
+            (&["ZCARD", "noz"], &["keymiss noz"]),
+            (&["ZCOUNT", "noz", "0", "1"], &["keymiss noz"]),
+            (&["ZRANK", "noz", "a"], &["keymiss noz"]),
+            (&["ZREVRANK", "noz", "a"], &["keymiss noz"]),
+            (&["ZRANGE", "noz", "0", "1"], &["keymiss noz"]),
+            (&["ZRANGEBYSCORE", "noz", "0", "1"], &["keymiss noz"]),
+            (&["ZREVRANGEBYLEX", "noz", "+", "-"], &["keymiss noz"]),
+            (&["ZLEXCOUNT", "noz", "-", "+"], &["keymiss noz"]),
+            (&["ZRANDMEMBER", "noz"], &["keymiss noz"]),
+            (&["ZSCAN", "noz", "0"], &["keymiss noz"]),
+            (
+                &["ZUNION", "2", "noz", "noz2"],
+                &["keymiss noz", "keymiss noz2"],
+            ),
+            (
+                &["ZINTER", "2", "noz", "noz2"],
+                &["keymiss noz", "keymiss noz2"],
+            ),
+            (
+                &["ZDIFF", "2", "noz", "noz2"],
+                &["keymiss noz", "keymiss noz2"],
+            ),
+            (
+                &["ZINTERCARD", "2", "noz", "noz2"],
+                &["keymiss noz", "keymiss noz2"],
+            ),
+            (
+                &["ZADD", "r", "1", "a", "2", "b", "3", "c", "4", "d"],
+                &["new r", "zadd r"],
+            ),
+            (&["ZREMRANGEBYSCORE", "r", "10", "20"], &[]),
+            (
+                &["ZREMRANGEBYSCORE", "r", "1", "1"],
+                &["zremrangebyscore r"],
+            ),
+            (&["ZREMRANGEBYRANK", "r", "0", "0"], &["zremrangebyrank r"]),
+            (&["ZREMRANGEBYRANK", "r", "5", "9"], &[]),
+            (
+                &["ZREMRANGEBYLEX", "r", "-", "+"],
+                &["zremrangebylex r", "del r"],
+            ),
+            (&["ZREMRANGEBYLEX", "r", "-", "+"], &[]),
+            (
+                &["ZADD", "p", "1", "a", "2", "b", "3", "c"],
+                &["new p", "zadd p"],
+            ),
+            (&["ZPOPMIN", "p"], &["zpopmin p"]),
+            (&["ZPOPMAX", "p", "0"], &[]),
+            (&["ZPOPMAX", "p", "5"], &["zpopmax p", "del p"]),
+            (&["ZPOPMIN", "noz"], &[]),
+            (&["ZADD", "p", "1", "a", "2", "b"], &["new p", "zadd p"]),
+            (&["ZMPOP", "2", "noz", "p", "MIN"], &["zpopmin p"]),
+            (
+                &["ZMPOP", "1", "p", "MAX", "COUNT", "5"],
+                &["zpopmax p", "del p"],
+            ),
+            (&["ZMPOP", "1", "noz", "MAX"], &[]),
+            (&["ZADD", "x", "1", "a", "2", "b"], &["new x", "zadd x"]),
+            (&["ZADD", "y", "2", "b", "3", "c"], &["new y", "zadd y"]),
+            (
+                &["ZUNIONSTORE", "d", "2", "x", "y"],
+                &["new d", "zunionstore d"],
+            ),
+            (&["ZINTERSTORE", "d", "2", "x", "y"], &["zinterstore d"]),
+            (&["ZDIFFSTORE", "d", "2", "x", "y"], &["zdiffstore d"]),
+            (
+                &["ZINTERSTORE", "d", "2", "x", "noz"],
+                &["keymiss noz", "del d"],
+            ),
+            (&["ZINTERSTORE", "d", "2", "x", "noz"], &["keymiss noz"]),
+            (&["ZUNIONSTORE", "d", "1", "y"], &["new d", "zunionstore d"]),
+            (&["ZRANGESTORE", "d", "x", "0", "-1"], &["zrangestore d"]),
+            (&["ZRANGESTORE", "d", "x", "5", "10"], &["del d"]),
+            (&["ZRANGESTORE", "d", "noz", "0", "1"], &["keymiss noz"]),
+            (
+                &["ZRANGESTORE", "d2", "x", "0", "0"],
+                &["new d2", "zrangestore d2"],
+            ),
+            (&["BZPOPMIN", "x", "0"], &["zpopmin x"]),
+            (&["BZPOPMAX", "x", "0"], &["zpopmax x", "del x"]),
+            (&["BZMPOP", "0.01", "1", "noz", "MIN"], &[]),
+            (&["ZADD", "x", "1", "a"], &["new x", "zadd x"]),
+            (&["BZMPOP", "0", "1", "x", "MAX"], &["zpopmax x", "del x"]),
+            (&["SADD", "s", "m"], &["new s", "sadd s"]),
+            (&["ZUNIONSTORE", "d", "1", "s"], &["new d", "zunionstore d"]),
+            (&["SET", "str", "v"], &["new str", "set str"]),
+            (&["ZADD", "str", "1", "a"], &[]),
+            (&["ZUNIONSTORE", "d", "1", "str"], &[]),
+        ],
+    );
+}
+
+#[test]
+fn watch_zset_commands() {
+    let z: &[&[&str]] = &[&["ZADD", "z", "1", "a", "2", "b"]];
+    check_watch(&[
+        (z, "z", &["ZADD", "z", "1", "a"], false),
+        (z, "z", &["ZADD", "z", "3", "a"], true),
+        (&[], "z", &["ZADD", "z", "1", "a"], true),
+        (z, "z", &["ZADD", "z", "NX", "3", "a"], false),
+        (z, "z", &["ZINCRBY", "z", "0", "a"], false),
+        (z, "z", &["ZINCRBY", "z", "1", "a"], true),
+        (z, "z", &["ZREM", "z", "x"], false),
+        (z, "z", &["ZREM", "z", "a"], true),
+        (z, "z", &["ZREMRANGEBYSCORE", "z", "5", "9"], false),
+        (z, "z", &["ZREMRANGEBYRANK", "z", "0", "0"], true),
+        (z, "z", &["ZPOPMIN", "z"], true),
+        (z, "z", &["ZPOPMAX", "z", "0"], false),
+        (z, "z", &["ZMPOP", "1", "z", "MIN"], true),
+        (z, "z", &["BZPOPMAX", "z", "0"], true),
+        (z, "d", &["ZUNIONSTORE", "d", "1", "z"], true),
+        (z, "d", &["ZINTERSTORE", "d", "2", "z", "nokey"], false),
+        (z, "z", &["ZINTERSTORE", "z", "2", "z", "nokey"], true),
+        (z, "d", &["ZRANGESTORE", "d", "z", "0", "-1"], true),
+        (z, "z", &["ZRANGE", "z", "0", "-1"], false),
+    ]);
+}

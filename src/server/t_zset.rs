@@ -90,6 +90,8 @@ use super::commands::{
     acl, arg, cmd, Arg, ArgType, BeginSearch, CommandSpec, FindKeys, KeySpec, BASE,
 };
 use super::errors::CommandError;
+use super::multi::signal_modified_key;
+use super::notify::class;
 use super::object::Value;
 use super::resp::Argv;
 use super::util::Rng;
@@ -2110,8 +2112,7 @@ fn zadd_generic(server: &mut Server, id: ClientId, argv: &Argv, idx: usize, f: A
             .max()
             .unwrap_or(0);
         let z = ZSet::with_hint(pairs, maxlen, limits);
-        server.set_key(db, key, Value::ZSet(Box::new(z)), false);
-        super::blocked::signal_key_as_ready(server, db, key);
+        server.db_add(db, key, Value::ZSet(Box::new(z)));
     }
     let Some(Value::ZSet(z)) = server.lookup_write(db, key).map(|o| &mut o.value) else {
         return server.reply(id).error(&CommandError::WrongType);
@@ -2132,6 +2133,11 @@ fn zadd_generic(server: &mut Server, id: ClientId, argv: &Argv, idx: usize, f: A
             AddOutcome::Nop => {}
             AddOutcome::Nan => return server.reply(id).error(&CommandError::ZScoreNaN),
         }
+    }
+    // Only a member added or a score changed is a change.
+    if added > 0 || updated > 0 {
+        let event = if f.incr { "zincr" } else { "zadd" };
+        server.signal_and_notify(db, key, class::ZSET, event);
     }
     zadd_reply(server, id, f, added, updated, last);
 }
@@ -2179,8 +2185,10 @@ fn zrem_command(server: &mut Server, id: ClientId, argv: &Argv) {
             _ => return server.reply(id).error(&CommandError::WrongType),
         },
     };
-    if empty {
-        server.delete_key(db, key);
+    if deleted > 0 {
+        server.notify(class::ZSET, "zrem", key, db);
+        delete_if_emptied(server, db, key, empty);
+        signal_modified_key(server, db, key);
     }
     server.reply(id).integer(deleted);
 }
@@ -2497,27 +2505,63 @@ fn zrangestore_command(server: &mut Server, id: ClientId, argv: &Argv) {
         Err(e) => return server.reply(id).error(&e),
     };
     let db = server.client_db(id);
-    let items = match server.lookup_write(db, &argv[2]) {
+    // The source is read (`keymiss` when missing), as in Redis 7.0.
+    let items = match server.lookup_read(db, &argv[2]) {
         None => Vec::new(),
         Some(o) => match &o.value {
             Value::ZSet(z) => select_range(z, &req),
             _ => return server.reply(id).error(&CommandError::WrongType),
         },
     };
+    store_zset(server, id, db, &argv[1], &items, "zrangestore");
+}
+
+/// Stores `items` as a sorted set at `dst` and publishes `event`, or
+/// deletes `dst` when there are none (`del`), and replies with the count:
+/// the end of every *STORE command. The deletion does not look the key
+/// up first, so an expired `dst` is deleted as `del`, as in Redis.
+fn store_zset(
+    server: &mut Server,
+    id: ClientId,
+    db: usize,
+    dst: &[u8],
+    items: &[(Box<[u8]>, f64)],
+    event: &str,
+) {
     let n = items.len();
     if n == 0 {
-        server.delete_key(db, &argv[1]);
+        if server.dbs[db].delete(dst) {
+            server.signal_and_notify(db, dst, class::GENERIC, "del");
+        }
     } else {
         let limits = Limits::of(server);
         let maxlen = items.iter().map(|(m, _)| m.len()).max().unwrap_or(0);
         let mut z = ZSet::with_hint(n, maxlen, limits);
-        for (m, s) in &items {
+        for (m, s) in items {
             z.insert_new(m, *s, limits);
         }
-        server.set_key(db, &argv[1], Value::ZSet(Box::new(z)), false);
-        super::blocked::signal_key_as_ready(server, db, &argv[1]);
+        server.set_key(db, dst, Value::ZSet(Box::new(z)), false);
+        server.notify(class::ZSET, event, dst, db);
     }
     server.reply(id).integer(n as i64);
+}
+
+/// Deletes the sorted set at `key` if `emptied`, publishing `del`.
+fn delete_if_emptied(server: &mut Server, db: usize, key: &[u8], emptied: bool) {
+    if emptied {
+        server.dbs[db].delete(key);
+        server.notify(class::GENERIC, "del", key, db);
+    }
+}
+
+/// After members were popped from `key` (`genericZpopCommand`):
+/// publishes `zpopmin`/`zpopmax`, deletes the emptied set (`del`) and
+/// signals the key's watchers.
+fn members_popped(server: &mut Server, db: usize, key: &[u8], max: bool, emptied: bool) {
+    let event = if max { "zpopmax" } else { "zpopmin" };
+    server.notify(class::ZSET, event, key, db);
+    delete_if_emptied(server, db, key, emptied);
+    signal_modified_key(server, db, key);
 }
 
 /// `ZLEXCOUNT key min max`.
@@ -2574,8 +2618,8 @@ fn zpop_generic(server: &mut Server, id: ClientId, argv: &Argv, max: bool) {
             _ => return server.reply(id).error(&CommandError::WrongType),
         },
     };
-    if empty {
-        server.delete_key(db, key);
+    if !items.is_empty() {
+        members_popped(server, db, key, max, empty);
     }
     reply_members(server, id, &items, true, argv.len() == 3);
 }
@@ -2616,8 +2660,15 @@ fn zremrange_generic(server: &mut Server, id: ClientId, argv: &Argv, kind: Range
             _ => return server.reply(id).error(&CommandError::WrongType),
         },
     };
-    if empty {
-        server.delete_key(db, key);
+    if removed > 0 {
+        let event = match kind {
+            RangeType::Score => "zremrangebyscore",
+            RangeType::Lex => "zremrangebylex",
+            _ => "zremrangebyrank",
+        };
+        server.notify(class::ZSET, event, key, db);
+        delete_if_emptied(server, db, key, empty);
+        signal_modified_key(server, db, key);
     }
     server.reply(id).integer(removed as i64);
 }
@@ -2684,9 +2735,7 @@ fn zmpop_command(server: &mut Server, id: ClientId, argv: &Argv) {
                 _ => return server.reply(id).error(&CommandError::WrongType),
             },
         };
-        if empty {
-            server.delete_key(db, key);
-        }
+        members_popped(server, db, key, max, empty);
         let reply = server.reply(id);
         reply.array_len(2);
         reply.bulk(key);
@@ -2776,12 +2825,8 @@ fn zsetop_generic(
     let db = server.client_db(id);
     let mut srcs = Vec::with_capacity(setnum);
     for key in &argv[numkeys_idx + 1..numkeys_idx + 1 + setnum] {
-        let found = if store {
-            server.lookup_write(db, key)
-        } else {
-            server.lookup_read(db, key)
-        };
-        let items = match found.map(|o| &o.value) {
+        // Read lookups for the *STORE forms too (`keymiss`), as in 7.0.
+        let items = match server.lookup_read(db, key).map(|o| &o.value) {
             None => Vec::new(),
             Some(Value::ZSet(z)) => z.walk(0, z.len(), false),
             Some(Value::Set(s)) => s
@@ -2948,20 +2993,12 @@ fn zsetop_command(
         }
         Some(SetOpResult::Members(items, _)) => {
             let db = server.client_db(id);
-            let n = items.len();
-            if n == 0 {
-                server.delete_key(db, &argv[1]);
-            } else {
-                let limits = Limits::of(server);
-                let maxlen = items.iter().map(|(m, _)| m.len()).max().unwrap_or(0);
-                let mut z = ZSet::with_hint(n, maxlen, limits);
-                for (m, s) in &items {
-                    z.insert_new(m, *s, limits);
-                }
-                server.set_key(db, &argv[1], Value::ZSet(Box::new(z)), false);
-                super::blocked::signal_key_as_ready(server, db, &argv[1]);
-            }
-            server.reply(id).integer(n as i64);
+            let event = match op {
+                SetOp::Union => "zunionstore",
+                SetOp::Inter => "zinterstore",
+                SetOp::Diff => "zdiffstore",
+            };
+            store_zset(server, id, db, &argv[1], &items, event);
         }
     }
 }
