@@ -1486,3 +1486,83 @@ fn watch_zset_commands() {
         (z, "z", &["ZRANGE", "z", "0", "-1"], false),
     ]);
 }
+
+// ---------------------------------------------------------------------------
+// SORT (sort.c), DEBUG POPULATE
+// ---------------------------------------------------------------------------
+
+// SORT reads its key and every BY/GET key (`keymiss` for each missing
+// one, in the order it looks them up); STORE publishes `sortstore`, or
+// `del` for an empty result over an existing key. DEBUG POPULATE creates
+// keys with `new` alone.
+#[test]
+fn sort_and_populate() {
+    check(
+        "EAnm",
+        &[
+            (&["RPUSH", "l", "3", "1", "2"], &["new l", "rpush l"]),
+            (&["SORT", "l"], &[]),
+            (&["SORT", "nol"], &["keymiss nol"]),
+            (&["SORT_RO", "nol"], &["keymiss nol"]),
+            (
+                &["SORT", "l", "BY", "w_*"],
+                &["keymiss w_3", "keymiss w_1", "keymiss w_2"],
+            ),
+            (&["SET", "w_1", "5"], &["new w_1", "set w_1"]),
+            (
+                &["SORT", "l", "BY", "w_*", "GET", "o_*", "GET", "#"],
+                &[
+                    "keymiss w_3",
+                    "keymiss w_2",
+                    "keymiss o_2",
+                    "keymiss o_3",
+                    "keymiss o_1",
+                ],
+            ),
+            (
+                &["SORT", "l", "BY", "nosort", "GET", "w_*"],
+                &["keymiss w_3", "keymiss w_2"],
+            ),
+            (
+                &["SORT", "l", "STORE", "dst"],
+                &["new dst", "sortstore dst"],
+            ),
+            (&["SORT", "l", "STORE", "dst"], &["sortstore dst"]),
+            (
+                &["SORT", "l", "LIMIT", "5", "10", "STORE", "dst"],
+                &["del dst"],
+            ),
+            (&["SORT", "nol", "STORE", "dst"], &["keymiss nol"]),
+            (&["SORT", "l", "DESC", "STORE", "l"], &["sortstore l"]),
+            (
+                &["SORT", "l", "BY", "w_*", "STORE", "dst"],
+                &["keymiss w_3", "keymiss w_2", "new dst", "sortstore dst"],
+            ),
+            (
+                &["SORT", "nol", "STORE", "dst"],
+                &["keymiss nol", "del dst"],
+            ),
+            (&["DEBUG", "POPULATE", "2"], &["new key:0", "new key:1"]),
+            (&["DEBUG", "POPULATE", "3"], &["new key:2"]),
+            (&["DEBUG", "POPULATE", "1", "p", "5"], &["new p:0"]),
+        ],
+    );
+}
+
+#[test]
+fn watch_sort_and_populate() {
+    let l: &[&[&str]] = &[&["RPUSH", "l", "3", "1", "2"], &["SET", "d", "x"]];
+    check_watch(&[
+        (l, "d", &["SORT", "l", "STORE", "d"], true),
+        (l, "d", &["SORT", "nol", "STORE", "d"], true),
+        (l, "n", &["SORT", "nol", "STORE", "n"], false),
+        (l, "l", &["SORT", "l"], false),
+        (&[], "key:1", &["DEBUG", "POPULATE", "3"], true),
+        (
+            &[&["SET", "key:0", "v"]],
+            "key:0",
+            &["DEBUG", "POPULATE", "3"],
+            false,
+        ),
+    ]);
+}

@@ -57,6 +57,7 @@ use super::commands::{
     acl, arg, cmd, Arg, ArgType, BeginSearch, CommandSpec, FindKeys, KeySpec, BASE,
 };
 use super::errors::CommandError;
+use super::notify::class;
 use super::object::Value;
 use super::resp::{string_to_i64, Argv};
 use super::t_list::{End, List, Shape};
@@ -762,11 +763,14 @@ fn weigh_and_sort(
 }
 
 /// STORE: writes `out` as a list at `dest` (missing GET values as empty
-/// strings), or deletes `dest` when there is nothing to store. Returns
-/// the number of elements.
+/// strings) and publishes `sortstore`, or deletes `dest` when there is
+/// nothing to store (`del`, without a lookup first, as Redis's dbDelete).
+/// Returns the number of elements.
 fn store_list(server: &mut Server, db: usize, dest: &[u8], out: &[Option<Vec<u8>>]) -> i64 {
     if out.is_empty() {
-        server.delete_key(db, dest);
+        if server.dbs[db].delete(dest) {
+            server.signal_and_notify(db, dest, class::GENERIC, "del");
+        }
         return 0;
     }
     let shape = Shape::of(server);
@@ -774,13 +778,10 @@ fn store_list(server: &mut Server, db: usize, dest: &[u8], out: &[Option<Vec<u8>
     for v in out {
         list.push(v.as_deref().unwrap_or(&[]), End::Tail, shape);
     }
-    // A new key may serve a client blocked on it (`dbAdd`); Redis 7.0
-    // signals nothing when it overwrites a key.
-    let created = !server.key_exists(db, dest);
+    // set_key publishes `new` for a new key, wakes its waiters and
+    // signals its watchers.
     server.set_key(db, dest, Value::List(Box::new(list)), false);
-    if created {
-        super::blocked::signal_key_as_ready(server, db, dest);
-    }
+    server.notify(class::LIST, "sortstore", dest, db);
     i64::try_from(out.len()).unwrap_or(i64::MAX)
 }
 
