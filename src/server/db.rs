@@ -89,16 +89,6 @@ impl Db {
         }
     }
 
-    /// The value of `key` unless it has expired, without changing its
-    /// access time or deleting anything (`LOOKUP_NOTOUCH` without side
-    /// effects).
-    pub fn lookup_no_touch(&self, key: &[u8], now_ms: i64) -> Option<&Obj> {
-        if self.is_expired(key, now_ms) {
-            return None;
-        }
-        self.dict.get(key)
-    }
-
     /// Number of keys with an expiry.
     pub fn expires_len(&self) -> usize {
         self.expires.len()
@@ -216,12 +206,6 @@ impl Server {
     /// (`lookupKeyWrite`).
     pub fn lookup_write(&mut self, db: usize, key: &[u8]) -> Option<&mut Obj> {
         self.lookup(db, key, Access::Write)
-    }
-
-    /// Whether `key` exists, after lazy expiry, without touching it.
-    pub fn key_exists(&mut self, db: usize, key: &[u8]) -> bool {
-        self.expire_if_needed(db, key);
-        self.dbs[db].dict.contains_key(key)
     }
 
     /// Stores `value` at `key`, creating it (a `new` event) or replacing
