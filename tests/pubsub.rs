@@ -1,15 +1,20 @@
-//! Pub/Sub (pubsub.c): the confirmation and message frames byte for byte
-//! in RESP2 and RESP3, delivery to channel and pattern subscribers with
-//! the right counts, subscribed mode, PUBSUB's subcommands, SUBSCRIBE
-//! inside MULTI/EXEC, and cleanup on RESET and on disconnect.
+//! Pub/Sub (pubsub.c) and client output buffer limits (networking.c's
+//! `checkClientOutputBufferLimits`): the confirmation and message frames
+//! byte for byte in RESP2 and RESP3, delivery to channel and pattern
+//! subscribers with the right counts, subscribed mode, PUBSUB's
+//! subcommands, SUBSCRIBE inside MULTI/EXEC, cleanup on RESET and on
+//! disconnect, and the limits closing a subscriber that never reads.
 //!
 //! Where Redis's order is its dict's (UNSUBSCRIBE without arguments,
 //! PUBSUB CHANNELS, one client's pattern matches), frames are compared as
 //! sets. Metadata and fixed replies are compared with a live redis-server;
 //! every test also passes with `FERRODIS_TEST_TARGET=redis`. Waits poll
-//! with deadlines.
+//! with deadlines; the only pauses pace a publisher in the soft-limit
+//! test, where time passing is the point.
 
 mod common;
+
+use std::time::{Duration, Instant};
 
 use common::{read_to_close, reply_len, wait_until, Conn, Server, DEADLINE};
 
@@ -846,4 +851,150 @@ fn reset_and_disconnect_drop_subscriptions() {
     drop(c);
     assert!(wait_until(DEADLINE, || numsub(&mut admin, "ch") == 0));
     assert_eq!(info_field(&mut admin, "stats", "pubsub_channels"), 0);
+}
+
+// ---------------------------------------------------------------------------
+// Output buffer limits
+
+const LIMIT_LOG: &str = "for overcoming of output buffer limits.";
+
+// A subscriber that never reads passes the pubsub hard limit and is
+// closed; its buffered output is freed, the server keeps answering and
+// its memory stays bounded while the publisher goes on.
+#[test]
+fn hard_limit_closes_a_subscriber_that_never_reads() {
+    let server = Server::start(&[]);
+    let mut admin = Conn::open(&server);
+    admin.expect(
+        &[
+            "CONFIG",
+            "SET",
+            "client-output-buffer-limit",
+            "pubsub 1mb 256kb 60",
+        ],
+        "+OK\r\n",
+    );
+    let mut sub = Conn::open(&server);
+    let sub_id = sub.int(&["CLIENT", "ID"]);
+    sub.expect(&["SUBSCRIBE", "ch"], &confirm("subscribe", Some("ch"), 1));
+    let baseline = info_field(&mut admin, "memory", "used_memory");
+    let payload = "x".repeat(256 * 1024);
+    // 400 messages are 100 MiB: without the limit the buffer would hold
+    // most of them.
+    let mut peak = baseline;
+    let mut dropped_after = None;
+    for n in 1..=400 {
+        let receivers = admin.int(&["PUBLISH", "ch", &payload]);
+        peak = peak.max(info_field(&mut admin, "memory", "used_memory"));
+        if receivers == 0 {
+            dropped_after = Some(n);
+            break;
+        }
+    }
+    let n = dropped_after.expect("the subscriber was closed");
+    assert!(n > 1, "closed before its buffer could fill");
+    assert!(client_line(&mut admin, sub_id).is_none());
+    // The server closed the socket (after whatever the kernel had taken).
+    let (_, closed) = read_to_close(&mut sub.stream, DEADLINE);
+    assert!(closed, "the subscriber's connection is closed");
+    admin.expect(&["PING"], "+PONG\r\n");
+    assert!(
+        peak < baseline + 16 * 1024 * 1024,
+        "used_memory grew from {baseline} to {peak}"
+    );
+    assert!(
+        wait_until(DEADLINE, || server.log().contains(
+            "scheduled to be closed ASAP for overcoming of output buffer limits."
+        )),
+        "log line; log:\n{}",
+        server.log()
+    );
+    assert!(server.log().contains(&format!("Client id={sub_id} addr=")));
+}
+
+// Over the soft limit only, a subscriber is closed once it has stayed over
+// for more than soft_seconds, not at once.
+#[test]
+fn soft_limit_closes_after_its_seconds() {
+    let server = Server::start(&[]);
+    let mut admin = Conn::open(&server);
+    admin.expect(
+        &[
+            "CONFIG",
+            "SET",
+            "client-output-buffer-limit",
+            "pubsub 0 512kb 1",
+        ],
+        "+OK\r\n",
+    );
+    let mut sub = Conn::open(&server);
+    let sub_id = sub.int(&["CLIENT", "ID"]);
+    sub.expect(&["SUBSCRIBE", "ch"], &confirm("subscribe", Some("ch"), 1));
+    let payload = "y".repeat(64 * 1024);
+    let start = Instant::now();
+    let mut over_since: Option<Instant> = None;
+    let mut closed_at = None;
+    while start.elapsed() < Duration::from_secs(30) {
+        // Before this publish the buffer was where we last saw it.
+        let before = Instant::now();
+        if admin.int(&["PUBLISH", "ch", &payload]) == 0 {
+            closed_at = Some(Instant::now());
+            break;
+        }
+        let Some(line) = client_line(&mut admin, sub_id) else {
+            closed_at = Some(Instant::now());
+            break;
+        };
+        let omem: u64 = list_field(&line, "omem").parse().expect("omem");
+        if omem >= 512 * 1024 && over_since.is_none() {
+            over_since = Some(before);
+        }
+        // Pace the publisher: the soft limit is about time.
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let closed_at = closed_at.expect("the subscriber was closed");
+    let over_since = over_since.expect("the buffer went over the soft limit");
+    let over_for = closed_at.duration_since(over_since);
+    assert!(
+        over_for >= Duration::from_millis(750),
+        "closed {over_for:?} after passing the soft limit"
+    );
+    let (_, closed) = read_to_close(&mut sub.stream, DEADLINE);
+    assert!(closed);
+    admin.expect(&["PING"], "+PONG\r\n");
+    assert!(wait_until(DEADLINE, || server.log().contains(LIMIT_LOG)));
+}
+
+// The normal class applies to ordinary clients: a reply past its hard
+// limit closes the connection without sending it. Limits of 0 (the
+// normal default) never close anyone.
+#[test]
+fn normal_class_limit_applies_to_ordinary_replies() {
+    let server = Server::start(&[]);
+    let mut admin = Conn::open(&server);
+    let big = "z".repeat(300 * 1024);
+    admin.expect(&["SET", "big", &big], "+OK\r\n");
+    // Default: 0 0 0.
+    let mut c = Conn::open(&server);
+    c.expect(&["GET", "big"], &bulk(&big));
+    admin.expect(
+        &[
+            "CONFIG",
+            "SET",
+            "client-output-buffer-limit",
+            "normal 100kb 0 0",
+        ],
+        "+OK\r\n",
+    );
+    c.expect(&["GET", "k"], "$-1\r\n");
+    c.send(&["GET", "big"]);
+    let (bytes, closed) = read_to_close(&mut c.stream, DEADLINE);
+    assert!(closed, "closed over the normal hard limit");
+    assert!(bytes.is_empty(), "nothing of the reply was sent");
+    admin.expect(&["PING"], "+PONG\r\n");
+    // Pub/Sub clients are measured by their own class.
+    let mut sub = Conn::open(&server);
+    sub.expect(&["SUBSCRIBE", "ch"], &confirm("subscribe", Some("ch"), 1));
+    admin.expect(&["PUBLISH", "ch", &big], ":1\r\n");
+    assert_eq!(sub.read(), message("ch", &big));
 }

@@ -33,7 +33,9 @@
 //! then one `pmessage` per matching pattern) into a scratch buffer kept in
 //! `PubSubState`, then copies the bytes into each receiver's output
 //! buffer: a RESP3 client gets the same bytes behind `>` instead of `*`,
-//! which has the same length. A receiver is then queued for writing.
+//! which has the same length. A receiver is then queued for writing and
+//! its output buffer limit checked (networking.rs), so a subscriber that
+//! never reads is closed instead of growing without bound.
 //!
 //! A RESP2 client with any subscription is in subscribed mode:
 //! `commands::process_command` refuses all but the (P|S)(UN)SUBSCRIBE
@@ -538,8 +540,8 @@ fn encode_frame(out: &mut Vec<u8>, parts: &[&[u8]]) {
     }
 }
 
-/// Adds one frame to a receiver's output and queues it for writing.
-/// `frame` is RESP2; a RESP3 client
+/// Adds one frame to a receiver's output and queues it for writing, which
+/// also checks its output buffer limit. `frame` is RESP2; a RESP3 client
 /// gets it as a push (`>` for `*`, the rest unchanged). A client already
 /// being closed gets nothing more, as `prepareClientToWrite` refuses it.
 fn deliver(server: &mut Server, id: ClientId, frame: &[u8]) {
