@@ -598,8 +598,8 @@ fn publish_kind(server: &mut Server, kind: Kind, channel: &[u8], message: &[u8])
     targets.clear();
     let ps = &server.pubsub;
     let (map, word, patterns) = match kind {
-        Kind::Shard => (&ps.shard, &b"smessage"[..], None),
         // Patterns match plain channels only.
+        Kind::Shard => (&ps.shard, &b"smessage"[..], None),
         Kind::Channel | Kind::Pattern => (
             &ps.channels,
             &b"message"[..],
@@ -620,7 +620,7 @@ fn publish_kind(server: &mut Server, kind: Kind, channel: &[u8], message: &[u8])
     if frames.capacity() <= SCRATCH_KEEP {
         server.pubsub.frames = frames;
     }
-    if targets.capacity() <= SCRATCH_KEEP {
+    if targets.capacity() * std::mem::size_of::<(ClientId, usize, usize)>() <= SCRATCH_KEEP {
         server.pubsub.targets = targets;
     }
     receivers
