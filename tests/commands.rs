@@ -899,6 +899,19 @@ fn command_getkeys_errors_match_redis() {
             &["COMMAND", "GETKEYS", "echo", "a", "b"],
             "-ERR The command has no key arguments\r\n",
         ),
+        // Shard channels are `not_key` specs: no keys either.
+        (
+            &["COMMAND", "GETKEYS", "spublish", "a", "b"],
+            "-ERR The command has no key arguments\r\n",
+        ),
+        (
+            &["COMMAND", "GETKEYSANDFLAGS", "ssubscribe", "a", "b"],
+            "-ERR The command has no key arguments\r\n",
+        ),
+        (
+            &["COMMAND", "GETKEYS", "publish", "a", "b"],
+            "-ERR The command has no key arguments\r\n",
+        ),
     ];
     for (args, literal) in cases {
         let got = assert_same(&mut ours, &mut theirs, args);

@@ -965,6 +965,43 @@ fn soft_limit_closes_after_its_seconds() {
     assert!(wait_until(DEADLINE, || server.log().contains(LIMIT_LOG)));
 }
 
+// A subscriber left over its soft limit is closed by the clients cron
+// once its seconds have passed, even when nothing more is published to
+// it (`clientsCron`).
+#[test]
+fn soft_limit_is_enforced_without_further_messages() {
+    let server = Server::start(&[]);
+    let mut admin = Conn::open(&server);
+    admin.expect(
+        &[
+            "CONFIG",
+            "SET",
+            "client-output-buffer-limit",
+            "pubsub 0 256kb 1",
+        ],
+        "+OK\r\n",
+    );
+    let mut sub = Conn::open(&server);
+    let sub_id = sub.int(&["CLIENT", "ID"]);
+    sub.expect(&["SUBSCRIBE", "ch"], &confirm("subscribe", Some("ch"), 1));
+    let payload = "y".repeat(64 * 1024);
+    // Publish until the unread output is over the soft limit, then stop.
+    assert!(
+        wait_until(DEADLINE, || {
+            admin.int(&["PUBLISH", "ch", &payload]);
+            client_line(&mut admin, sub_id)
+                .is_some_and(|l| list_field(&l, "omem").parse::<u64>().unwrap_or(0) >= 256 * 1024)
+        }),
+        "the subscriber's output never passed the soft limit"
+    );
+    assert!(
+        wait_until(DEADLINE, || client_line(&mut admin, sub_id).is_none()),
+        "the subscriber was not closed"
+    );
+    let (_, closed) = read_to_close(&mut sub.stream, DEADLINE);
+    assert!(closed);
+}
+
 // The normal class applies to ordinary clients: a reply past its hard
 // limit closes the connection without sending it. Limits of 0 (the
 // normal default) never close anyone.

@@ -638,11 +638,10 @@ pub fn publish(server: &mut Server, channel: &[u8], message: &[u8]) -> usize {
 
 /// The refusal of a subscription for a client that must get exactly one
 /// reply per command (`CLIENT_DENY_BLOCKING`, set while EXEC runs).
-fn deny_blocking(server: &mut Server, id: ClientId, command: &str) {
-    // Redis words it with the command's name in capitals; the text is
-    // built here rather than in errors.rs, which this module does not own.
-    let text = format!("{command} isn't allowed for a DENY BLOCKING client");
-    server.reply(id).error_bytes(text.as_bytes());
+fn deny_blocking(server: &mut Server, id: ClientId, command: &'static str) {
+    server
+        .reply(id)
+        .error(&super::errors::CommandError::DenyBlocking(command));
 }
 
 /// `SUBSCRIBE channel [channel ...]`.
