@@ -288,7 +288,10 @@ fn getkeys(server: &mut Server, id: ClientId, argv: &Argv, with_flags: bool) {
             .error(&CommandError::InvalidCommandSpecified);
         return;
     };
-    if c.key_specs.is_empty() {
+    // `doesCommandHaveKeys`: a key finder, or a spec that is not `not_key`.
+    let has_keys =
+        c.get_keys_proc.is_some() || c.key_specs.iter().any(|s| !s.flags.contains(&"not_key"));
+    if !has_keys {
         server.reply(id).error(&CommandError::NoKeyArguments);
         return;
     }

@@ -827,7 +827,13 @@ pub fn get_keys(
     }
     let argc = argv.len() as i64;
     let mut keys = Vec::new();
-    for spec in cmd.key_specs {
+    // Specs flagged `not_key` (the channels of SPUBLISH and SSUBSCRIBE)
+    // name no keys here (`GET_KEYSPEC_DEFAULT` leaves them out).
+    for spec in cmd
+        .key_specs
+        .iter()
+        .filter(|s| !s.flags.contains(&"not_key"))
+    {
         let first: i64 = match spec.begin {
             BeginSearch::Index(pos) => i64::from(pos),
             BeginSearch::Keyword { keyword, startfrom } => {

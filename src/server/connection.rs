@@ -145,11 +145,20 @@ pub static SELECT: CommandSpec = CommandSpec {
 };
 
 /// `PING [message]`: arity is checked here, after authentication, as
-/// Redis does.
+/// Redis does. A RESP2 client in subscribed mode gets the answer in the
+/// shape of a message, `["pong", message or ""]`, since its connection
+/// carries only such frames.
 fn ping_command(server: &mut Server, id: ClientId, argv: &Argv) {
-    let r = server.reply(id);
+    let c = server.client(id);
+    let subscribed = c.reply.resp == 2 && super::pubsub::subscription_count(c) > 0;
+    let r = &mut c.reply;
     match argv.get(1) {
         _ if argv.len() > 2 => r.error(&CommandError::WrongArity("ping".into())),
+        msg if subscribed => {
+            r.array_len(2);
+            r.bulk(b"pong");
+            r.bulk(msg.map_or(&b""[..], Vec::as_slice));
+        }
         None => r.add(b"+PONG\r\n"),
         Some(msg) => r.bulk(msg),
     }

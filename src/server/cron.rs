@@ -233,6 +233,11 @@ fn clients_cron(server: &mut Server) {
                 continue;
             }
             resize_query_buffer(server, id);
+            // A client over its soft limit is closed when its time is up,
+            // even if nothing more is written to it.
+            if super::networking::close_client_on_output_buffer_limit_reached(server, id) {
+                continue;
+            }
         }
     }
 }

@@ -181,6 +181,9 @@ pub enum CommandError {
     ExecAbortBecause(String),
     /// A `no-multi` command inside MULTI.
     NotAllowedInMulti,
+    /// A subscription from a client that must get one reply per command
+    /// (`CLIENT_DENY_BLOCKING`); the command's name in capitals.
+    DenyBlocking(&'static str),
     /// A RESP2 client in subscribed mode ran something else; the command's
     /// full name.
     SubscribedContext(String),
@@ -503,6 +506,9 @@ impl fmt::Display for CommandError {
             }
             CommandError::ExecAbortBecause(why) => {
                 write!(f, "EXECABORT Transaction discarded because of: {why}")
+            }
+            CommandError::DenyBlocking(name) => {
+                write!(f, "ERR {name} isn't allowed for a DENY BLOCKING client")
             }
             CommandError::NotAllowedInMulti => {
                 f.write_str("ERR Command not allowed inside a transaction")

@@ -5,8 +5,9 @@
 //! `createClient`, `readQueryFromClient`, `processInputBuffer`,
 //! `writeToClient`, `sendReplyToClient`, `handleClientsWithPendingWrites`,
 //! `prepareClientToWrite`, `freeClient`, `freeClientAsync`,
-//! `freeClientsInAsyncFreeQueue`) and `anet.c` (`anetTcpServer`,
-//! `anetKeepAlive`).
+//! `freeClientsInAsyncFreeQueue`, `checkClientOutputBufferLimits`,
+//! `closeClientOnOutputBufferLimitReached`) and `anet.c`
+//! (`anetTcpServer`, `anetKeepAlive`).
 //!
 //! # Edge-triggered readiness (the mio adaptation)
 //!
@@ -38,6 +39,22 @@
 //! Clients are never removed from the slab inside a handler: they are
 //! marked `CLOSE_ASAP` and freed in before_sleep, so that a fired event
 //! later in the same batch cannot reach a new client that reused the slot.
+//!
+//! # Output buffer limits
+//!
+//! `client-output-buffer-limit` bounds what a client that does not read
+//! can make the server hold: past the hard limit of its class (normal,
+//! replica, pubsub), or past the soft limit for more than its seconds, the
+//! client is scheduled for closing and its buffers are freed in
+//! before_sleep, unsent. The check runs in `prepare_client_to_write`, and
+//! only once output has spilled from the fixed buffer into the reply list,
+//! so replies that fit in 16 KiB never pay for it.
+//!
+//! Deviation from Redis: Redis also checks every client from
+//! `clientsCron`, which closes a client that sits over its soft limit with
+//! no new output coming. Here the check runs when output is added, so such
+//! a client is closed at its next reply or message; cron.rs can call
+//! [`close_client_on_output_buffer_limit_reached`] for Redis's behaviour.
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
@@ -47,7 +64,9 @@ use log::{debug, info, trace, warn};
 use mio::net::{TcpListener, TcpStream};
 use socket2::{Domain, Protocol, SockRef, Socket, TcpKeepalive, Type};
 
+use super::client_cmd::{client_info_string, client_type, ClientType};
 use super::commands::process_command;
+use super::config::ObufLimit;
 use super::resp::{parse_request, Limits, Parsed, PROTO_IOBUF_LEN};
 use super::{flags, Client, ClientId, Listener, Server, MAX_ACCEPTS_PER_CALL};
 use super::{CONFIG_BINDADDR_MAX, NET_MAX_WRITES_PER_EVENT};
@@ -413,7 +432,14 @@ fn set_protocol_error(c: &mut Client, message: &[u8]) {
 }
 
 /// Puts a client with output on the pending-write list, once
-/// (`prepareClientToWrite` + `putClientInPendingWriteQueue`).
+/// (`prepareClientToWrite` + `putClientInPendingWriteQueue`), and closes
+/// it if its output now breaks its `client-output-buffer-limit`.
+///
+/// Called after a client's commands ran and after a reply was added for
+/// another client (pub/sub messages, unblocked waiters). Redis checks the
+/// limit each time a reply spills from the fixed buffer into the list
+/// (`_addReplyProtoToList`); checking here sees the same spills, a batch
+/// of commands at a time, and costs the GET/SET path one length check.
 pub fn prepare_client_to_write(server: &mut Server, id: ClientId) {
     let Some(c) = server.clients.get_mut(id.0) else {
         return;
@@ -422,11 +448,88 @@ pub fn prepare_client_to_write(server: &mut Server, id: ClientId) {
         return;
     }
     if c.reply.has_pending() {
+        let spilled = c.reply.list_len() > 0;
         queue_pending_write(server, id);
+        if spilled {
+            close_client_on_output_buffer_limit_reached(server, id);
+        }
     } else if c.has(flags::CLOSE_AFTER_REPLY) {
         // Nothing left to say (e.g. after QUIT's reply was written).
         free_client_async(server, id);
     }
+}
+
+/// The `client-output-buffer-limit` class of a client: normal, replica or
+/// pubsub, in `OBUF_CLASSES` order. A master link counts as normal, as in
+/// Redis.
+fn output_buffer_class(c: &Client) -> usize {
+    match client_type(c) {
+        ClientType::Normal | ClientType::Master => 0,
+        ClientType::Replica => 1,
+        ClientType::PubSub => 2,
+    }
+}
+
+/// Whether output of `used` bytes breaks `limit` at unix time `now`
+/// (`checkClientOutputBufferLimits`): at or over the hard limit at once;
+/// at or over the soft limit once that has lasted more than
+/// `soft_seconds`. The first time the soft limit is seen reached, the time
+/// is recorded in `since`; output under it clears the record. A limit of 0
+/// is no limit.
+pub fn check_output_buffer_limits(
+    used: u64,
+    limit: &ObufLimit,
+    since: &mut Option<u64>,
+    now: u64,
+) -> bool {
+    let hard = limit.hard != 0 && used >= limit.hard;
+    let soft = limit.soft != 0 && used >= limit.soft;
+    if !soft {
+        *since = None;
+        return hard;
+    }
+    let soft_broken = match *since {
+        None => {
+            *since = Some(now);
+            false
+        }
+        Some(start) => now.saturating_sub(start) > u64::try_from(limit.soft_seconds).unwrap_or(0),
+    };
+    hard || soft_broken
+}
+
+/// Schedules a client to be closed if its pending output breaks its
+/// class's limit, logging Redis's line with the client's CLIENT LIST
+/// entry (`closeClientOnOutputBufferLimitReached(c, 1)`). Returns whether
+/// it did. A client with nothing in its reply list is left alone, its
+/// soft-limit record untouched, as Redis does.
+pub fn close_client_on_output_buffer_limit_reached(server: &mut Server, id: ClientId) -> bool {
+    let now = server.unixtime;
+    let Some(c) = server.clients.get_mut(id.0) else {
+        return false;
+    };
+    if c.reply.list_len() == 0 || c.has(flags::CLOSE_ASAP) {
+        return false;
+    }
+    let Some(limit) = server
+        .config
+        .client_output_buffer_limit
+        .get(output_buffer_class(c))
+    else {
+        return false;
+    };
+    let used = c.reply.memory_usage() as u64;
+    if !check_output_buffer_limits(used, limit, &mut c.reply.soft_limit_since, now) {
+        return false;
+    }
+    // The entry is taken before the close, so it shows no `A` flag.
+    let Some(c) = server.clients.get(id.0) else {
+        return false;
+    };
+    let info = client_info_string(server, c, 0);
+    free_client_async(server, id);
+    warn!("Client {info} scheduled to be closed ASAP for overcoming of output buffer limits.");
+    true
 }
 
 fn queue_pending_write(server: &mut Server, id: ClientId) {
@@ -669,4 +772,53 @@ pub fn escape_bytes(bytes: &[u8]) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMIT: ObufLimit = ObufLimit {
+        hard: 1000,
+        soft: 100,
+        soft_seconds: 2,
+    };
+
+    #[test]
+    fn hard_limit_breaks_at_once_and_zero_means_none() {
+        let mut since = None;
+        assert!(!check_output_buffer_limits(
+            999,
+            &ObufLimit { soft: 0, ..LIMIT },
+            &mut since,
+            50
+        ));
+        assert!(check_output_buffer_limits(
+            1000,
+            &ObufLimit { soft: 0, ..LIMIT },
+            &mut since,
+            50
+        ));
+        let none = ObufLimit::default();
+        assert!(!check_output_buffer_limits(u64::MAX, &none, &mut since, 50));
+        assert_eq!(since, None);
+    }
+
+    #[test]
+    fn soft_limit_breaks_only_after_lasting_more_than_its_seconds() {
+        let mut since = None;
+        // First seen: recorded, not yet broken.
+        assert!(!check_output_buffer_limits(100, &LIMIT, &mut since, 50));
+        assert_eq!(since, Some(50));
+        // Exactly soft_seconds later: still allowed (Redis compares `<=`).
+        assert!(!check_output_buffer_limits(500, &LIMIT, &mut since, 52));
+        assert!(check_output_buffer_limits(500, &LIMIT, &mut since, 53));
+        // Dropping under the soft limit starts the clock again.
+        assert!(!check_output_buffer_limits(99, &LIMIT, &mut since, 54));
+        assert_eq!(since, None);
+        assert!(!check_output_buffer_limits(100, &LIMIT, &mut since, 60));
+        assert_eq!(since, Some(60));
+        // A clock that went backwards does not break the limit.
+        assert!(!check_output_buffer_limits(100, &LIMIT, &mut since, 10));
+    }
 }

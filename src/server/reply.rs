@@ -3,7 +3,7 @@
 //! Mirrors: the `addReply*` half of `networking.c` (`_addReplyToBuffer`,
 //! `_addReplyProtoToList`, `addReplyBulk`, `addReplyArrayLen`,
 //! `addReplyMapLen`, `addReplyNull`, `addReplyDouble`, `addReplyVerbatim`,
-//! `addReplyErrorLength`, ...).
+//! `addReplyErrorLength`, `getClientOutputBufferMemoryUsage`, ...).
 //!
 //! ```text
 //!   ReplyBuf
@@ -26,6 +26,11 @@ use super::errors::CommandError;
 /// (`PROTO_REPLY_CHUNK_BYTES`).
 pub const PROTO_REPLY_CHUNK_BYTES: usize = 16 * 1024;
 
+/// What Redis counts for each block of the reply list besides its bytes:
+/// the list node and the block header (`sizeof(listNode) +
+/// sizeof(clientReplyBlock)` on 64-bit builds).
+pub const REPLY_BLOCK_OVERHEAD: usize = 24 + 16;
+
 /// Most slices handed to one `writev` (a small stand-in for `IOV_MAX`).
 const MAX_IOV: usize = 16;
 
@@ -44,6 +49,11 @@ pub struct ReplyBuf {
     pub error_codes: Vec<String>,
     /// CLIENT REPLY: whether replies are kept or dropped.
     pub mode: ReplyMode,
+    /// When (unix seconds) the pending output was first seen above the
+    /// soft `client-output-buffer-limit` of the client's class, while it
+    /// stays above (`c->obuf_soft_limit_reached_time`; see
+    /// `networking::close_client_on_output_buffer_limit_reached`).
+    pub soft_limit_since: Option<u64>,
 }
 
 /// CLIENT REPLY's state (`CLIENT_REPLY_OFF`, `CLIENT_REPLY_SKIP_NEXT`,
@@ -70,6 +80,7 @@ impl Default for ReplyBuf {
             resp: 2,
             error_codes: Vec::new(),
             mode: ReplyMode::On,
+            soft_limit_since: None,
         }
     }
 }
@@ -83,6 +94,17 @@ impl ReplyBuf {
     /// Bytes waiting in the list (`c->reply_bytes`), for output limits.
     pub fn list_bytes(&self) -> usize {
         self.list_bytes
+    }
+
+    /// What the output buffer limits measure
+    /// (`getClientOutputBufferMemoryUsage` for a client that is not a
+    /// replica): the bytes waiting in the list plus the bookkeeping of each
+    /// block. The fixed buffer is not counted, as in Redis: it exists
+    /// whether or not anything waits in it. Redis counts each block at its
+    /// allocated size; this counts the bytes in it, which differs by the
+    /// free room of the last block only (under 16 KiB).
+    pub fn memory_usage(&self) -> usize {
+        self.list_bytes + self.list.len() * REPLY_BLOCK_OVERHEAD
     }
 
     /// Bytes in the fixed buffer (`c->bufpos`).
