@@ -378,3 +378,30 @@ fn swapdb_serves_waiters_from_the_swapped_in_database() {
     a.expect(&["LRANGE", "l", "0", "-1"], &arr(&["y"]));
     b.expect(&["EXISTS", "l"], ":0\r\n");
 }
+
+// Only a created key serves waiters (`dbAdd`), as in Redis 7.0: a list
+// stored over an existing key (SORT STORE over a string) is an overwrite
+// and signals nothing, and neither do later pushes onto that list; once
+// the key is deleted and created again, the waiter is served. RENAME onto
+// an existing key deletes it first, so it serves.
+#[test]
+fn only_created_keys_serve_waiters() {
+    let server = Server::start(&[]);
+    let (mut a, mut b) = (Conn::open(&server), Conn::open(&server));
+    block(&mut a, &mut b, &["BLPOP", "k", "0"], 1);
+    b.expect(&["SET", "k", "str"], "+OK\r\n");
+    b.expect(&["RPUSH", "src", "1", "2"], ":2\r\n");
+    b.expect(&["SORT", "src", "STORE", "k"], ":2\r\n");
+    b.expect(&["RPUSH", "k", "3"], ":3\r\n");
+    assert_silent(&mut a);
+    wait_blocked(&mut b, 1);
+    b.expect(&["DEL", "k"], ":1\r\n");
+    b.expect(&["RPUSH", "k", "9"], ":1\r\n");
+    assert_eq!(a.read(), arr(&["k", "9"]));
+    wait_blocked(&mut b, 0);
+
+    block(&mut a, &mut b, &["BLPOP", "dst", "0"], 1);
+    b.expect(&["SET", "dst", "str"], "+OK\r\n");
+    b.expect(&["RENAME", "src", "dst"], "+OK\r\n");
+    assert_eq!(a.read(), arr(&["dst", "1"]));
+}

@@ -38,7 +38,8 @@
 //! emptied, and for BLMOVE the push on the destination first), after the
 //! events of the write that woke it, as Redis 7.0 does.
 //!
-//! Deviations from Redis: inside MULTI (not implemented) nothing blocks.
+//! Inside EXEC nothing blocks: a blocking command answers as if its
+//! timeout had passed (`CLIENT_DENY_BLOCKING`, see multi.rs).
 //! Keys created by `set_key`, RENAME, COPY and MOVE wake waiters, as
 //! `dbAdd` does, and SWAPDB rescans both databases for keys someone waits
 //! on (`scanDatabaseForReadyKeys`).

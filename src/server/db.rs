@@ -221,10 +221,11 @@ impl Server {
         if !keep_ttl {
             d.remove_expire(key);
         }
-        // A client blocked on this key may now be served (`dbAdd`'s
-        // signalKeyAsReady); free when nobody waits.
-        super::blocked::signal_key_as_ready(self, db, key);
+        // A created key may serve a client blocked on it (`dbAdd`'s
+        // signalKeyAsReady, free when nobody waits); an overwrite
+        // (`dbOverwrite`) signals nothing in Redis 7.0.
         if created {
+            super::blocked::signal_key_as_ready(self, db, key);
             self.notify(class::NEW, "new", key, db);
         }
         signal_modified_key(self, db, key);

@@ -1181,8 +1181,11 @@ fn push_generic(server: &mut Server, id: ClientId, argv: &Argv, end: End, xx: bo
         }
         _ => 0,
     };
-    // Clients blocked on the key are served after this command.
-    super::blocked::signal_key_as_ready(server, db, key);
+    // Clients blocked on a key this push created were signalled by
+    // `db_add` and are served after this command. A push onto a list
+    // that already existed signals nobody, as in Redis 7.0: no one can
+    // be waiting on a key that holds a list, unless a list was stored
+    // over another value, and that overwrite does not serve them either.
     server.signal_and_notify(db, key, class::LIST, end_event(end, false));
     server.reply(id).integer(len as i64);
 }
@@ -1562,8 +1565,8 @@ fn lmove_generic(server: &mut Server, id: ClientId, argv: &Argv, from: End, to: 
     if let Ok(Some(d)) = list_write(server, db, dst) {
         d.push(&value, to, shape);
     }
-    // The destination gained an element: its waiters are served next.
-    super::blocked::signal_key_as_ready(server, db, dst);
+    // A destination created here was signalled by `db_add`: its waiters
+    // are served next.
     server.signal_and_notify(db, dst, class::LIST, end_event(to, false));
     // With src == dst the element went straight back: the list was never
     // left empty, so it is not deleted.
