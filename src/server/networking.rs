@@ -611,7 +611,11 @@ pub fn handle_clients_with_pending_writes(server: &mut Server) {
         return;
     }
     let mut list = std::mem::take(&mut server.clients_pending_write);
-    for &id in &list {
+    // Newest first, as Redis links pending clients at the head of its
+    // list: the client whose command queued the writes is answered before
+    // the clients it wrote to (a publisher before its subscribers), so it
+    // can send its next request while the rest are written.
+    for &id in list.iter().rev() {
         let Some(c) = server.clients.get_mut(id.0) else {
             continue;
         };
