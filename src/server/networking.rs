@@ -50,11 +50,10 @@
 //! only once output has spilled from the fixed buffer into the reply list,
 //! so replies that fit in 16 KiB never pay for it.
 //!
-//! Deviation from Redis: Redis also checks every client from
-//! `clientsCron`, which closes a client that sits over its soft limit with
-//! no new output coming. Here the check runs when output is added, so such
-//! a client is closed at its next reply or message; cron.rs can call
-//! [`close_client_on_output_buffer_limit_reached`] for Redis's behaviour.
+//! As Redis's `clientsCron` does, `cron::clients_cron` also runs the check
+//! ([`close_client_on_output_buffer_limit_reached`]) for the clients it
+//! visits, so a client that sits over its soft limit with no new output
+//! coming is closed once its seconds have passed.
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
