@@ -120,6 +120,21 @@ fn numsub(c: &mut Conn, channel: &str) -> i64 {
         .unwrap_or_else(|| panic!("PUBSUB NUMSUB {channel}: {reply:?}"))
 }
 
+/// An admin connection that has set the output limits to `limit` (for
+/// example `pubsub 1mb 256kb 60`), and a subscriber to `ch` with its
+/// client id.
+fn limited_subscriber(server: &Server, limit: &str) -> (Conn, Conn, i64) {
+    let mut admin = Conn::open(server);
+    admin.expect(
+        &["CONFIG", "SET", "client-output-buffer-limit", limit],
+        "+OK\r\n",
+    );
+    let mut sub = Conn::open(server);
+    let sub_id = sub.int(&["CLIENT", "ID"]);
+    sub.expect(&["SUBSCRIBE", "ch"], &confirm("subscribe", Some("ch"), 1));
+    (admin, sub, sub_id)
+}
+
 /// The CLIENT LIST line of the client with this id.
 fn client_line(admin: &mut Conn, id: i64) -> Option<String> {
     let list = admin.call(&["CLIENT", "LIST", "ID", &id.to_string()]);
@@ -864,19 +879,7 @@ const LIMIT_LOG: &str = "for overcoming of output buffer limits.";
 #[test]
 fn hard_limit_closes_a_subscriber_that_never_reads() {
     let server = Server::start(&[]);
-    let mut admin = Conn::open(&server);
-    admin.expect(
-        &[
-            "CONFIG",
-            "SET",
-            "client-output-buffer-limit",
-            "pubsub 1mb 256kb 60",
-        ],
-        "+OK\r\n",
-    );
-    let mut sub = Conn::open(&server);
-    let sub_id = sub.int(&["CLIENT", "ID"]);
-    sub.expect(&["SUBSCRIBE", "ch"], &confirm("subscribe", Some("ch"), 1));
+    let (mut admin, mut sub, sub_id) = limited_subscriber(&server, "pubsub 1mb 256kb 60");
     let baseline = info_field(&mut admin, "memory", "used_memory");
     let payload = "x".repeat(256 * 1024);
     // 400 messages are 100 MiB: without the limit the buffer would hold
@@ -917,19 +920,7 @@ fn hard_limit_closes_a_subscriber_that_never_reads() {
 #[test]
 fn soft_limit_closes_after_its_seconds() {
     let server = Server::start(&[]);
-    let mut admin = Conn::open(&server);
-    admin.expect(
-        &[
-            "CONFIG",
-            "SET",
-            "client-output-buffer-limit",
-            "pubsub 0 512kb 1",
-        ],
-        "+OK\r\n",
-    );
-    let mut sub = Conn::open(&server);
-    let sub_id = sub.int(&["CLIENT", "ID"]);
-    sub.expect(&["SUBSCRIBE", "ch"], &confirm("subscribe", Some("ch"), 1));
+    let (mut admin, mut sub, sub_id) = limited_subscriber(&server, "pubsub 0 512kb 1");
     let payload = "y".repeat(64 * 1024);
     let start = Instant::now();
     let mut over_since: Option<Instant> = None;
@@ -971,19 +962,7 @@ fn soft_limit_closes_after_its_seconds() {
 #[test]
 fn soft_limit_is_enforced_without_further_messages() {
     let server = Server::start(&[]);
-    let mut admin = Conn::open(&server);
-    admin.expect(
-        &[
-            "CONFIG",
-            "SET",
-            "client-output-buffer-limit",
-            "pubsub 0 256kb 1",
-        ],
-        "+OK\r\n",
-    );
-    let mut sub = Conn::open(&server);
-    let sub_id = sub.int(&["CLIENT", "ID"]);
-    sub.expect(&["SUBSCRIBE", "ch"], &confirm("subscribe", Some("ch"), 1));
+    let (mut admin, mut sub, sub_id) = limited_subscriber(&server, "pubsub 0 256kb 1");
     let payload = "y".repeat(64 * 1024);
     // Publish until the unread output is over the soft limit, then stop.
     assert!(
