@@ -179,7 +179,7 @@ fn quit_command(server: &mut Server, id: ClientId, _argv: &Argv) {
 /// `RESET`: back to RESP2, database 0, no name, and logged out when a
 /// password is set (`clearClientConnectionState`).
 fn reset_command(server: &mut Server, id: ClientId, _argv: &Argv) {
-    super::multi::client_reset(server, id);
+    super::multi::discard_transaction(server, id);
     super::pubsub::unsubscribe_all(server, id);
     let auth_required = server.auth_required();
     let c = server.client(id);

@@ -63,11 +63,6 @@ impl ClientMulti {
         self.commands.len()
     }
 
-    /// Number of watched keys (CLIENT LIST's `watch=`, Redis 7.4).
-    pub fn watched(&self) -> usize {
-        self.watched.len()
-    }
-
     /// Bytes the queue holds (CLIENT LIST's `multi-mem`: the arguments
     /// plus one slot per command).
     pub fn memory(&self) -> usize {
@@ -96,14 +91,6 @@ pub struct WatchState {
     /// Watched (client, key) pairs across all databases, so that a write
     /// when nobody watches costs one comparison.
     total: usize,
-}
-
-impl WatchState {
-    /// Number of keys watched by some client (INFO's `watching_clients`
-    /// is per client; this is per key, `watched_keys` in Redis 7.4).
-    pub fn keys(&self) -> usize {
-        self.by_db.iter().map(HashMap::len).sum()
-    }
 }
 
 /// Whether the client is between MULTI and EXEC/DISCARD.
@@ -145,7 +132,8 @@ pub fn flag_transaction(server: &mut Server, id: ClientId) {
     }
 }
 
-/// Leaves MULTI: drops the queue and the watches (`discardTransaction`).
+/// Leaves MULTI: drops the queue and the watches (`discardTransaction`);
+/// also what RESET and the freeing of a client do.
 pub fn discard_transaction(server: &mut Server, id: ClientId) {
     if let Some(c) = server.clients.get_mut(id.0) {
         c.multi.commands = Vec::new();
@@ -153,11 +141,6 @@ pub fn discard_transaction(server: &mut Server, id: ClientId) {
         c.flags &= !(flags::MULTI | flags::DIRTY_CAS | flags::DIRTY_EXEC);
     }
     unwatch_all_keys(server, id);
-}
-
-/// The client is going away or RESET: no transaction, no watches.
-pub fn client_reset(server: &mut Server, id: ClientId) {
-    discard_transaction(server, id);
 }
 
 // ---------------------------------------------------------------------------

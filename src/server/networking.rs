@@ -676,7 +676,7 @@ fn free_client(el: &mut Loop, server: &mut Server, id: ClientId) {
         return;
     }
     // Out of the WATCH and Pub/Sub maps while the slab key is still its.
-    super::multi::client_reset(server, id);
+    super::multi::discard_transaction(server, id);
     super::pubsub::unsubscribe_all(server, id);
     let Some(mut c) = server.clients.try_remove(id.0) else {
         return;

@@ -265,6 +265,7 @@ impl Shape {
     }
 
     /// A shape with `fill` and the default threshold.
+    #[cfg(test)]
     pub fn with_fill(fill: i64) -> Shape {
         Shape {
             fill: clamp_fill(fill),
