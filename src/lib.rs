@@ -4,6 +4,7 @@
 //! Redis server built on it. See docs/ARCHITECTURE.md for the map.
 
 pub mod ae;
+pub mod rdb;
 pub mod server;
 
 /// Every allocation goes through the counting allocator, which keeps

@@ -45,8 +45,7 @@
 //! Deviations from Redis: the fields of features ferrodis does not have
 //! yet (persistence, replication, pub/sub, eviction, Lua, defrag,
 //! tracking) report the values of a Redis where those are idle or off.
-//! `rdb_changes_since_last_save` is not counted until persistence
-//! exists and prints 0. The
+//! The
 //! client buffer peaks are the largest current buffers, not a peak over
 //! the last seconds. Stats also carries the five event-loop fields of
 //! Redis 7.2, and Server carries `ferrodis_version`.
@@ -728,7 +727,7 @@ fn persistence_section(server: &Server, out: &mut String) {
         "current_fork_perc" => "0.00",
         "current_save_keys_processed" => 0,
         "current_save_keys_total" => 0,
-        "rdb_changes_since_last_save" => 0,
+        "rdb_changes_since_last_save" => server.dirty,
         "rdb_bgsave_in_progress" => 0,
         "rdb_last_save_time" => server.info.start_unix,
         "rdb_last_bgsave_status" => "ok",

@@ -271,6 +271,11 @@ pub struct Server {
     pub sigint: Arc<AtomicBool>,
     /// Times server_cron ran (`server.cronloops`).
     pub cronloops: u64,
+    /// Changes to the dataset since the last successful save
+    /// (`server.dirty`): each write command adds what Redis adds (usually
+    /// one per element changed). Save points compare against it, and INFO
+    /// reports it as `rdb_changes_since_last_save`.
+    pub dirty: u64,
     /// Cached unix time in seconds, refreshed by cron and before commands
     /// (`server.unixtime`).
     pub unixtime: u64,
@@ -366,6 +371,7 @@ impl Server {
             sigterm: Arc::new(AtomicBool::new(false)),
             sigint: Arc::new(AtomicBool::new(false)),
             cronloops: 0,
+            dirty: 0,
             unixtime: unix_time(),
             start_time: Instant::now(),
             pid: std::process::id(),

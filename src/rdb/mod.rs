@@ -1,0 +1,51 @@
+//! The RDB format: Redis's snapshot file and the payload of DUMP/RESTORE.
+//!
+//! Mirrors: `rdb.c` and `rdb.h` (the encoder and decoder), with the blob
+//! layouts Redis embeds in RDB strings: `listpack.c`, `ziplist.c`,
+//! `intset.c`, `zipmap.c`, and `lzf_c.c` / `lzf_d.c`.
+//!
+//! Everything here is pure code over byte slices and `Read`/`Write`: no
+//! event loop, no sockets, no clock. The server decides when to save and
+//! where the bytes go (`server::persistence`).
+//!
+//! ```text
+//!   lzf        LZF compression of long strings
+//!   listpack   listpack blobs (hashes, sorted sets, list nodes)
+//!   ziplist    ziplist blobs (load only: RDB versions before 10)
+//!   intset     intset blobs (sets of integers)
+//!   zipmap     zipmap blobs (load only: hashes of RDB versions before 4)
+//! ```
+
+pub mod intset;
+pub mod listpack;
+pub mod lzf;
+pub mod ziplist;
+pub mod zipmap;
+
+use std::fmt;
+
+/// A fault inside one blob (an LZF stream, listpack, ziplist, intset or
+/// zipmap): what is wrong and at which byte of the blob.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlobError {
+    /// Byte offset inside the blob where the fault was found.
+    pub offset: usize,
+    /// What is wrong, for the log line.
+    pub what: String,
+}
+
+impl BlobError {
+    /// A fault at `offset`.
+    pub fn new(offset: usize, what: impl Into<String>) -> BlobError {
+        BlobError {
+            offset,
+            what: what.into(),
+        }
+    }
+}
+
+impl fmt::Display for BlobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {} of the blob", self.what, self.offset)
+    }
+}

@@ -1,0 +1,11 @@
+//! Zipmaps (`zipmap.c`), the small-hash blob of RDB versions before 4;
+//! load only.
+
+use super::BlobError;
+
+/// The field/value pairs of a zipmap, after checking every length stays
+/// inside the blob and the end byte is last.
+pub fn pairs(zm: &[u8]) -> Result<Vec<(&[u8], &[u8])>, BlobError> {
+    let _ = zm;
+    Err(BlobError::new(0, "zipmap is not implemented"))
+}
