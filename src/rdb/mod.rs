@@ -16,13 +16,41 @@
 //!   zipmap     zipmap blobs (load only: hashes of RDB versions before 4)
 //! ```
 
+pub mod file;
 pub mod intset;
+pub mod io;
 pub mod listpack;
 pub mod lzf;
+pub mod value;
 pub mod ziplist;
 pub mod zipmap;
 
 use std::fmt;
+
+/// Why a file or payload could not be read or written.
+#[derive(Debug)]
+pub enum Error {
+    /// The file system or socket failed.
+    Io(std::io::Error),
+    /// The bytes are not a valid RDB: what is wrong and at which byte
+    /// offset of the file (or payload) the faulty item starts.
+    Corrupt { offset: u64, what: String },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io(e) => write!(f, "{e}"),
+            Error::Corrupt { offset, what } => write!(f, "{what} (at offset {offset})"),
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Error {
+        Error::Io(e)
+    }
+}
 
 /// A fault inside one blob (an LZF stream, listpack, ziplist, intset or
 /// zipmap): what is wrong and at which byte of the blob.

@@ -428,6 +428,8 @@ pub fn all_commands() -> Vec<&'static CommandSpec> {
     v.push(&super::client_cmd::CLIENT);
     v.push(&super::debug::DEBUG);
     v.extend(super::server_cmd::COMMANDS.iter());
+    v.extend(super::persistence::COMMANDS.iter());
+    v.extend(super::dump::COMMANDS.iter());
     v.extend(super::info::COMMANDS.iter());
     v.push(&super::config_cmd::CONFIG);
     v
@@ -642,6 +644,16 @@ pub fn process_command(server: &mut Server, id: ClientId) {
     // 5b. Commands a transaction may not hold (`CMD_NO_MULTI`).
     if cmd.flags & cmd::NO_MULTI != 0 && super::multi::in_multi(server, id) {
         reject(server, id, Some(cmd), &CommandError::NotAllowedInMulti);
+        stats_of(server, cmd).rejected_calls += 1;
+        give_back(server, id, argv);
+        return;
+    }
+    // 5b'. After a failed save, writes (and PING) are refused until a
+    //      save succeeds (`writeCommandsDeniedByDiskError`).
+    if (cmd.flags & cmd::WRITE != 0 || cmd.name == "ping")
+        && super::persistence::writes_denied(server)
+    {
+        reject(server, id, Some(cmd), &CommandError::Misconf);
         stats_of(server, cmd).rejected_calls += 1;
         give_back(server, id, argv);
         return;

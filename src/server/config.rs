@@ -811,10 +811,10 @@ pub static PARAMS: &[Param] = &[
     Param {
         name: "save",
         alias: None,
-        flags: OFF_ONLY,
+        flags: 0,
         apply: None,
         kind: Kind::Multi {
-            default: "",
+            default: "3600 1 300 100 60 10000",
             get: get_save,
             set: set_save,
             rewrite: rewrite_save,
@@ -1756,6 +1756,16 @@ pub fn load_from_string(config: &mut Config, text: &str) -> Result<(), String> {
             }
             return Err(fail("Bad directive or wrong number of arguments"));
         };
+        // A multi-word parameter given as one quoted word is split at its
+        // spaces (`save "3600 1"`), unless empty (`save ""`).
+        let split;
+        let values = match values {
+            [one] if !one.is_empty() && matches!(param.kind, Kind::Multi { .. }) => {
+                split = split_set_value(one);
+                &split[..]
+            }
+            _ => values,
+        };
         param.set(config, values).map_err(|e| fail(&e))?;
     }
     Ok(())
@@ -1910,7 +1920,7 @@ mod tests {
         assert_eq!(get(&c, "latency-tracking-info-percentiles"), "50 99 99.9");
         assert_eq!(get(&c, "oom-score-adj-values"), "0 200 800");
         assert_eq!(get(&c, "shutdown-on-sigterm"), "default");
-        assert_eq!(get(&c, "save"), "");
+        assert_eq!(get(&c, "save"), "3600 1 300 100 60 10000");
         assert_eq!(get(&c, "unixsocketperm"), "0");
         assert_eq!(
             get(&c, "proc-title-template"),
@@ -2090,10 +2100,8 @@ mod tests {
         )
         .expect("percentiles");
         assert_eq!(get(&c, "latency-tracking-info-percentiles"), "99.99 50");
-        assert_eq!(
-            set(&mut c, "save", &["900", "1"]).unwrap_err(),
-            "save 900 1 is not supported yet by ferrodis"
-        );
+        set(&mut c, "save", &["900", "1", "30", "5"]).expect("save points");
+        assert_eq!(get(&c, "save"), "900 1 30 5");
         assert_eq!(
             set(&mut c, "save", &["0", "1"]).unwrap_err(),
             "Invalid save parameters"
@@ -2134,7 +2142,8 @@ mod tests {
         let expected = format!(
             "# top\nport 7000\n\n# indented\nhash-max-listpack-entries 200\ntimeout 0\n\n\
              # ??? bogus 1\n\n{REWRITE_SIGNATURE}\nmaxclients 100\nproto-max-bulk-len 1gb\n\
-             dir {}\nsave \"\"\nlatency-tracking-info-percentiles 50 99 99.9\n",
+             dir {}\nsave 3600 1\nsave 300 100\nsave 60 10000\n\
+             latency-tracking-info-percentiles 50 99 99.9\n",
             repr(dir.as_bytes())
         );
         assert_eq!(text, expected);

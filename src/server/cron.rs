@@ -69,6 +69,7 @@ pub fn init_server(el: &mut Loop, server: &mut Server) -> Result<(), String> {
     adjust_open_files_limit(server);
     listen_to_port(el, server)?;
     create_pid_file(server);
+    super::persistence::load_data_from_disk(server)?;
     el.create_time_event(Duration::from_millis(1), server_cron);
     el.set_before_sleep(Some(before_sleep));
     el.set_after_sleep(Some(super::info::after_sleep));
@@ -149,17 +150,28 @@ pub fn server_cron(el: &mut Loop, server: &mut Server, _id: TimerId) -> TimerAct
     if sigterm || sigint {
         let name = if sigint { "SIGINT" } else { "SIGTERM" };
         warn!("Received {name} scheduling shutdown...");
-        prepare_for_shutdown(el, server);
-        return TimerAction::NoMore;
+        let flags = if sigint {
+            server.config.shutdown_on_sigint
+        } else {
+            server.config.shutdown_on_sigterm
+        };
+        if prepare_for_shutdown(el, server, flags) {
+            return TimerAction::NoMore;
+        }
+        warn!("{name} received but errors trying to shut down the server, check the logs for more information");
     }
     // SHUTDOWN asked for it; a command has no event loop to stop.
     if server.shutdown_requested {
-        prepare_for_shutdown(el, server);
-        return TimerAction::NoMore;
+        let flags = server.shutdown_flags;
+        if prepare_for_shutdown(el, server, flags) {
+            return TimerAction::NoMore;
+        }
+        super::server_cmd::abort_shutdown(server);
     }
 
     clients_cron(server);
     databases_cron(server);
+    super::persistence::cron(server);
     super::info::stats_cron(server);
     if run_with_period(server, 5000) {
         debug!(
@@ -322,8 +334,32 @@ pub fn before_sleep(el: &mut Loop, server: &mut Server) {
 /// Shuts down cleanly (`prepareForShutdown` + `finishShutdown`): stop
 /// listening, flush what replies the sockets take, remove the pidfile,
 /// stop the loop.
-pub fn prepare_for_shutdown(el: &mut Loop, server: &mut Server) {
+/// Saves first when save points are set or SAVE was asked, unless
+/// NOSAVE; a failed save cancels the shutdown (returns false) unless
+/// FORCE.
+pub fn prepare_for_shutdown(el: &mut Loop, server: &mut Server, flags: u32) -> bool {
+    let bit = |name: &str| {
+        super::config::SHUTDOWN_FLAGS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .is_some_and(|&(_, b)| flags & b != 0)
+    };
     warn!("User requested shutdown...");
+    if server.rdb.child_pid.is_some() {
+        warn!("There is a child saving an .rdb. Killing it!");
+        super::persistence::kill_rdb_child(server);
+    }
+    if (!server.config.save.is_empty() && !bit("nosave")) || bit("save") {
+        info!("Saving the final RDB snapshot before exiting.");
+        if super::persistence::rdb_save(server).is_err() {
+            if bit("force") {
+                warn!("Error trying to save the DB. Exit anyway.");
+            } else {
+                warn!("Error trying to save the DB, can't exit.");
+                return false;
+            }
+        }
+    }
     close_listening_sockets(el, server);
     flush_all_clients(server);
     if !server.config.pidfile.is_empty() {
@@ -332,6 +368,7 @@ pub fn prepare_for_shutdown(el: &mut Loop, server: &mut Server) {
     }
     warn!("ferrodis is now ready to exit, bye bye...");
     el.stop();
+    true
 }
 
 #[cfg(test)]

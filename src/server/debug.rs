@@ -319,6 +319,7 @@ fn debug_command(server: &mut Server, id: ClientId, argv: &Argv) {
         (b"quicklist", 3 | 4) => debug_quicklist(server, id, argv),
         (b"htstats", 3) => debug_htstats(server, id, &argv[2]),
         (b"htstats-key", 3) => debug_htstats_key(server, id, &argv[2]),
+        (b"reload", _) => super::persistence::debug_reload(server, id, &argv[2..]),
         _ => subcommand_syntax_error(server, id, argv),
     }
 }

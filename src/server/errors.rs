@@ -234,6 +234,30 @@ pub enum CommandError {
     ValueNanOrInfinity,
     /// HRANDFIELD WITHVALUES with a count whose double would overflow.
     ValueOutOfRange,
+    /// `shared.err`: a bare `ERR` (SAVE and BGSAVE when the save fails).
+    Err,
+    /// SAVE or BGSAVE while a background save runs.
+    BgsaveInProgress,
+    /// A write refused after a failed save (`shared.bgsaveerr`).
+    Misconf,
+    /// DEBUG RELOAD with an option it does not know.
+    DebugReloadOptions,
+    /// DEBUG RELOAD whose save failed.
+    DebugReloadSave,
+    /// DEBUG RELOAD whose load failed.
+    DebugReloadLoad,
+    /// RESTORE onto an existing key without REPLACE (`shared.busykeyerr`).
+    BusyKey,
+    /// RESTORE with a payload of a newer version or a bad CRC.
+    DumpPayload,
+    /// RESTORE with a payload whose value does not parse.
+    BadDataFormat,
+    /// RESTORE with a negative TTL.
+    InvalidTtl,
+    /// RESTORE with a negative IDLETIME.
+    InvalidIdletime,
+    /// RESTORE with a FREQ outside 0..=255.
+    InvalidFreq,
 }
 
 impl CommandError {
@@ -540,6 +564,36 @@ impl fmt::Display for CommandError {
             }
             CommandError::SortNotDouble => {
                 f.write_str("ERR One or more scores can't be converted into double")
+            }
+            CommandError::Err => f.write_str("ERR"),
+            CommandError::BgsaveInProgress => {
+                f.write_str("ERR Background save already in progress")
+            }
+            CommandError::Misconf => f.write_str(
+                "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to \
+                 persist to disk. Commands that may modify the data set are disabled, because \
+                 this instance is configured to report errors during writes if RDB snapshotting \
+                 fails (stop-writes-on-bgsave-error option). Please check the Redis logs for \
+                 details about the RDB error.",
+            ),
+            CommandError::DebugReloadOptions => {
+                f.write_str("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.")
+            }
+            CommandError::DebugReloadSave => f.write_str("ERR Error trying to save the DB"),
+            CommandError::DebugReloadLoad => {
+                f.write_str("ERR Error trying to load the RDB dump, check server logs.")
+            }
+            CommandError::BusyKey => f.write_str("BUSYKEY Target key name already exists."),
+            CommandError::DumpPayload => {
+                f.write_str("ERR DUMP payload version or checksum are wrong")
+            }
+            CommandError::BadDataFormat => f.write_str("ERR Bad data format"),
+            CommandError::InvalidTtl => f.write_str("ERR Invalid TTL value, must be >= 0"),
+            CommandError::InvalidIdletime => {
+                f.write_str("ERR Invalid IDLETIME value, must be >= 0")
+            }
+            CommandError::InvalidFreq => {
+                f.write_str("ERR Invalid FREQ value, must be >= 0 and <= 255")
             }
         }
     }

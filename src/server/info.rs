@@ -179,8 +179,6 @@ pub struct InfoState {
     os: String,
     /// `executable`: the absolute path of the binary.
     executable: String,
-    /// Unix seconds at start-up (`rdb_last_save_time` with nothing loaded).
-    start_unix: u64,
     /// Memory in use when the server was ready
     /// (`server.initial_memory_usage`), taken before the first poll.
     startup_memory: usize,
@@ -215,7 +213,6 @@ impl InfoState {
             executable: std::env::current_exe()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
-            start_unix: super::unix_time(),
             startup_memory: 0,
             peak_memory: zmalloc::used_memory(),
             rss: zmalloc::get_rss(),
@@ -717,7 +714,12 @@ fn memory_section(server: &mut Server, out: &mut String) {
 }
 
 fn persistence_section(server: &Server, out: &mut String) {
-    // No RDB or AOF yet: the figures of a Redis that never saved.
+    // No AOF yet: its figures are those of a Redis with it off.
+    let rdb = &server.rdb;
+    let current = rdb
+        .child_start
+        .map(|s| s.elapsed().as_secs() as i64)
+        .unwrap_or(-1);
     fields!(out,
         "loading" => 0,
         "async_loading" => 0,
@@ -728,15 +730,15 @@ fn persistence_section(server: &Server, out: &mut String) {
         "current_save_keys_processed" => 0,
         "current_save_keys_total" => 0,
         "rdb_changes_since_last_save" => server.dirty,
-        "rdb_bgsave_in_progress" => 0,
-        "rdb_last_save_time" => server.info.start_unix,
-        "rdb_last_bgsave_status" => "ok",
-        "rdb_last_bgsave_time_sec" => -1,
-        "rdb_current_bgsave_time_sec" => -1,
-        "rdb_saves" => 0,
-        "rdb_last_cow_size" => 0,
-        "rdb_last_load_keys_expired" => 0,
-        "rdb_last_load_keys_loaded" => 0,
+        "rdb_bgsave_in_progress" => u8::from(rdb.child_pid.is_some()),
+        "rdb_last_save_time" => rdb.lastsave,
+        "rdb_last_bgsave_status" => if rdb.last_bgsave_ok { "ok" } else { "err" },
+        "rdb_last_bgsave_time_sec" => rdb.last_bgsave_time_sec,
+        "rdb_current_bgsave_time_sec" => current,
+        "rdb_saves" => rdb.saves,
+        "rdb_last_cow_size" => rdb.last_cow_size,
+        "rdb_last_load_keys_expired" => rdb.last_load_keys_expired,
+        "rdb_last_load_keys_loaded" => rdb.last_load_keys_loaded,
         "aof_enabled" => 0,
         "aof_rewrite_in_progress" => 0,
         "aof_rewrite_scheduled" => 0,
@@ -790,8 +792,8 @@ fn stats_section(server: &Server, out: &mut String) {
         "pubsub_channels" => server.pubsub.channel_count(),
         "pubsub_patterns" => server.pubsub.pattern_count(),
         "pubsubshard_channels" => server.pubsub.shard_channel_count(),
-        "latest_fork_usec" => 0,
-        "total_forks" => 0,
+        "latest_fork_usec" => server.rdb.latest_fork_usec,
+        "total_forks" => server.rdb.total_forks,
         "migrate_cached_sockets" => 0,
         "slave_expires_tracked_keys" => 0,
         "active_defrag_hits" => 0,

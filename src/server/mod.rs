@@ -49,6 +49,7 @@ pub mod cron;
 pub mod db;
 pub mod debug;
 pub mod dict;
+pub mod dump;
 pub mod errors;
 pub mod expire;
 pub mod info;
@@ -57,6 +58,7 @@ pub mod multi;
 pub mod networking;
 pub mod notify;
 pub mod object;
+pub mod persistence;
 pub mod pubsub;
 pub mod reply;
 pub mod resp;
@@ -276,6 +278,9 @@ pub struct Server {
     /// one per element changed). Save points compare against it, and INFO
     /// reports it as `rdb_changes_since_last_save`.
     pub dirty: u64,
+    /// Snapshot state: the background save child, save results, fork
+    /// statistics (see persistence.rs).
+    pub rdb: persistence::RdbState,
     /// Cached unix time in seconds, refreshed by cron and before commands
     /// (`server.unixtime`).
     pub unixtime: u64,
@@ -308,6 +313,9 @@ pub struct Server {
     pub blocked: blocked::BlockedState,
     /// Set by SHUTDOWN, read by server_cron, which has the event loop.
     pub shutdown_requested: bool,
+    /// SHUTDOWN's options for that request (`SHUTDOWN_*` bits of
+    /// `config::SHUTDOWN_FLAGS`).
+    pub shutdown_flags: u32,
     /// Clients blocked in SHUTDOWN, answered if it is aborted.
     pub shutdown_clients: Vec<(ClientId, u64)>,
     /// Whether the running command's client has CLIENT NO-TOUCH on: its
@@ -372,6 +380,7 @@ impl Server {
             sigint: Arc::new(AtomicBool::new(false)),
             cronloops: 0,
             dirty: 0,
+            rdb: persistence::RdbState::new(unix_time()),
             unixtime: unix_time(),
             start_time: Instant::now(),
             pid: std::process::id(),
@@ -388,6 +397,7 @@ impl Server {
             pause: client_cmd::PauseState::default(),
             blocked: blocked::BlockedState::default(),
             shutdown_requested: false,
+            shutdown_flags: 0,
             shutdown_clients: Vec::new(),
             current_client_no_touch: false,
             debug: debug::DebugState::default(),

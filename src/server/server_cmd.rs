@@ -14,11 +14,10 @@
 //! in that window cancels the request, or a signal not yet handled, and
 //! the blocked clients get Redis's "Errors trying to SHUTDOWN" error.
 //!
-//! Deviations from Redis: there is no persistence yet, so plain SHUTDOWN
-//! and SHUTDOWN NOSAVE both exit without saving, and SHUTDOWN SAVE fails
-//! (it cannot keep its promise) unless FORCE is given, as it fails in
-//! Redis when the save fails. With no replicas to wait for, NOW changes
-//! nothing.
+//! The save happens in `prepare_for_shutdown`: with save points set (or
+//! SAVE given, and NOSAVE not), the dataset is saved first, and a failed
+//! save cancels the shutdown unless FORCE is given. With no replicas to
+//! wait for, NOW changes nothing.
 
 use std::sync::atomic::Ordering;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -27,6 +26,7 @@ use log::warn;
 
 use super::client_cmd::unblock_client;
 use super::commands::{arg, cmd, Arg, ArgType, CommandSpec, BASE};
+use super::config::SHUTDOWN_FLAGS;
 use super::errors::CommandError;
 use super::resp::Argv;
 use super::{flags, ClientId, Server};
@@ -148,17 +148,7 @@ fn shutdown_command(server: &mut Server, id: ClientId, argv: &Argv) {
         }
         return;
     }
-    if f.save {
-        // Redis saves first and refuses to exit when the save fails; with
-        // no persistence the save cannot happen at all.
-        warn!("SHUTDOWN SAVE asked for an RDB save, but this server has no persistence yet");
-        if !f.force {
-            warn!("Error trying to save the DB, can't exit.");
-            server.reply(id).error(&CommandError::ShutdownFailed);
-            return;
-        }
-        warn!("Error trying to save the DB. Exit anyway.");
-    }
+    server.shutdown_flags = shutdown_bits(&f);
     // No reply: the connection closes when the process exits.
     let c = server.client(id);
     c.flags |= flags::BLOCKED;
@@ -167,11 +157,32 @@ fn shutdown_command(server: &mut Server, id: ClientId, argv: &Argv) {
     server.shutdown_requested = true;
 }
 
+/// The `SHUTDOWN_*` bits of parsed options.
+fn shutdown_bits(f: &ShutdownFlags) -> u32 {
+    let bit = |name: &str| {
+        SHUTDOWN_FLAGS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(0, |&(_, b)| b)
+    };
+    let mut bits = 0;
+    if f.save {
+        bits |= bit("save");
+    }
+    if f.nosave {
+        bits |= bit("nosave");
+    }
+    if f.force {
+        bits |= bit("force");
+    }
+    bits
+}
+
 /// Cancels a shutdown not yet carried out (`abortShutdown`): a SHUTDOWN
 /// waiting for server_cron, or a signal not yet handled. The clients
 /// blocked in SHUTDOWN get an error and run again. Returns whether there
 /// was anything to cancel.
-fn abort_shutdown(server: &mut Server) -> bool {
+pub fn abort_shutdown(server: &mut Server) -> bool {
     let signalled =
         server.sigterm.swap(false, Ordering::SeqCst) | server.sigint.swap(false, Ordering::SeqCst);
     let requested = std::mem::take(&mut server.shutdown_requested);

@@ -664,6 +664,20 @@ impl List {
         self.nodes.len()
     }
 
+    /// Each node, head first: whether it is plain, and its elements
+    /// (what RDB writes per quicklist node).
+    pub fn nodes(&self) -> impl Iterator<Item = (bool, NodeIter<'_>)> {
+        self.nodes.iter().map(|n| {
+            (
+                n.plain,
+                NodeIter {
+                    buf: &n.buf,
+                    off: 0,
+                },
+            )
+        })
+    }
+
     /// The bytes of all nodes as Redis counts them (DEBUG OBJECT's
     /// `ql_uncompressed_size`).
     pub fn reported_size(&self) -> usize {
@@ -725,6 +739,25 @@ impl<'a> Iterator for Iter<'a> {
             self.node += 1;
             self.off = 0;
         }
+    }
+}
+
+/// The elements of one node, in order.
+pub struct NodeIter<'a> {
+    buf: &'a [u8],
+    off: usize,
+}
+
+impl<'a> Iterator for NodeIter<'a> {
+    type Item = &'a [u8];
+
+    fn next(&mut self) -> Option<&'a [u8]> {
+        if self.off >= self.buf.len() {
+            return None;
+        }
+        let (d, l, next) = entry_at(self.buf, self.off);
+        self.off = next;
+        Some(&self.buf[d..d + l])
     }
 }
 

@@ -218,6 +218,14 @@ impl Set {
         }
     }
 
+    /// The members of an intset, ascending; `None` for a hashtable.
+    pub fn ints(&self) -> Option<&[i64]> {
+        match &self.repr {
+            Repr::Ints(v) => Some(v),
+            Repr::Table(_) => None,
+        }
+    }
+
     /// Folds the members into a key's DEBUG DIGEST (`xorObjectDigest` for
     /// `OBJ_SET`): each member's SHA1 is XORed in, so order does not matter.
     pub fn digest(&self, digest: &mut [u8; 20]) {

@@ -953,6 +953,32 @@ impl ZSet {
         out
     }
 
+    /// Calls `f` with every member and score, lowest first, or highest
+    /// first with `rev`, without copying members (what RDB writes).
+    pub fn for_each(&self, rev: bool, mut f: impl FnMut(&[u8], f64)) {
+        match &self.repr {
+            Repr::Listpack(v) => {
+                if rev {
+                    v.iter().rev().for_each(|(m, s)| f(m, *s));
+                } else {
+                    v.iter().for_each(|(m, s)| f(m, *s));
+                }
+            }
+            Repr::Skiplist(sl) => {
+                let mut x = if rev {
+                    sl.tail
+                } else {
+                    sl.by_rank(1).unwrap_or(NIL)
+                };
+                while x != NIL {
+                    let n = sl.node(x);
+                    f(&n.member, n.score);
+                    x = if rev { n.backward } else { n.levels[0].forward };
+                }
+            }
+        }
+    }
+
     /// One SCAN step (`scanGenericCommand`): the next cursor (0 when
     /// done) and up to about `count` members with scores.
     ///

@@ -1,0 +1,443 @@
+//! One value in RDB form (`rdbSaveObjectType`, `rdbSaveObject`,
+//! `rdbLoadObject`): the type byte chosen from the encoding, and the
+//! payload of each type.
+//!
+//! ```text
+//!   value                      written as                       type
+//!   string                     string                            0
+//!   list                       quicklist 2: per node plain|packed 18
+//!   hash    listpack / table   listpack blob / field,value pairs 16 / 4
+//!   set     intset / table     intset blob / members             11 / 2
+//!   zset    listpack / skiplist listpack blob / member,double    17 / 5
+//! ```
+//!
+//! Loading accepts every type Redis 1.0 to 7.2 wrote, and gives each
+//! value the encoding Redis would give it after loading under the same
+//! `*-max-listpack-*` settings. Duplicate members are corruption; an empty
+//! collection is reported so the caller can skip the key, as Redis does.
+
+use std::io::{Read, Write};
+
+use super::io::{Reader, Writer};
+use super::listpack::{self, Entry};
+use super::{intset, ziplist, zipmap, BlobError, Error};
+use crate::server::object::Value;
+use crate::server::t_hash::{self, Hash};
+use crate::server::t_list::{End, List, Shape};
+use crate::server::t_set::Set;
+use crate::server::t_zset::{self, ZSet};
+
+/// Value type bytes (`RDB_TYPE_*`).
+pub mod types {
+    pub const STRING: u8 = 0;
+    pub const LIST: u8 = 1;
+    pub const SET: u8 = 2;
+    pub const ZSET: u8 = 3;
+    pub const HASH: u8 = 4;
+    pub const ZSET_2: u8 = 5;
+    pub const MODULE: u8 = 6;
+    pub const MODULE_2: u8 = 7;
+    pub const HASH_ZIPMAP: u8 = 9;
+    pub const LIST_ZIPLIST: u8 = 10;
+    pub const SET_INTSET: u8 = 11;
+    pub const ZSET_ZIPLIST: u8 = 12;
+    pub const HASH_ZIPLIST: u8 = 13;
+    pub const LIST_QUICKLIST: u8 = 14;
+    pub const STREAM_LISTPACKS: u8 = 15;
+    pub const HASH_LISTPACK: u8 = 16;
+    pub const ZSET_LISTPACK: u8 = 17;
+    pub const LIST_QUICKLIST_2: u8 = 18;
+    pub const STREAM_LISTPACKS_2: u8 = 19;
+    /// Small sets of Redis 7.2 (RDB 11): a listpack of members.
+    pub const SET_LISTPACK: u8 = 20;
+    pub const STREAM_LISTPACKS_3: u8 = 21;
+}
+
+/// Quicklist 2 node containers (`QUICKLIST_NODE_CONTAINER_*`).
+const CONTAINER_PLAIN: u64 = 1;
+const CONTAINER_PACKED: u64 = 2;
+
+/// Whether `t` is a value type byte (`rdbIsObjectType`, for the versions
+/// this loader reads).
+pub fn is_object_type(t: u8) -> bool {
+    matches!(t, 0..=7 | 9..=21)
+}
+
+/// The name of a type byte, for messages.
+pub fn type_name(t: u8) -> &'static str {
+    use types::*;
+    match t {
+        STRING => "string",
+        LIST | LIST_ZIPLIST | LIST_QUICKLIST | LIST_QUICKLIST_2 => "list",
+        SET | SET_INTSET | SET_LISTPACK => "set",
+        ZSET | ZSET_2 | ZSET_ZIPLIST | ZSET_LISTPACK => "zset",
+        HASH | HASH_ZIPMAP | HASH_ZIPLIST | HASH_LISTPACK => "hash",
+        MODULE | MODULE_2 => "module",
+        STREAM_LISTPACKS | STREAM_LISTPACKS_2 | STREAM_LISTPACKS_3 => "stream",
+        _ => "unknown",
+    }
+}
+
+/// The encoding settings a loaded value is shaped by.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub hash: t_hash::Limits,
+    pub zset: t_zset::Limits,
+    pub list: Shape,
+    pub set_max_intset: usize,
+}
+
+// ---------------------------------------------------------------------------
+// Saving
+// ---------------------------------------------------------------------------
+
+/// The type byte Redis writes for `v` (`rdbSaveObjectType`).
+pub fn object_type(v: &Value) -> u8 {
+    match v {
+        Value::List(_) => types::LIST_QUICKLIST_2,
+        Value::Hash(h) if h.encoding() == "listpack" => types::HASH_LISTPACK,
+        Value::Hash(_) => types::HASH,
+        Value::Set(s) if s.ints().is_some() => types::SET_INTSET,
+        Value::Set(_) => types::SET,
+        Value::ZSet(z) if z.encoding() == "listpack" => types::ZSET_LISTPACK,
+        Value::ZSet(_) => types::ZSET_2,
+        _ => types::STRING,
+    }
+}
+
+/// Writes the payload of `v`, without its type byte (`rdbSaveObject`).
+pub fn write_value<W: Write>(w: &mut Writer<W>, v: &Value) -> std::io::Result<()> {
+    match v {
+        Value::Int(n) => w.int_string(*n),
+        Value::Small { len, buf } => w.string(&buf[..usize::from(*len)]),
+        Value::Emb(b) => w.string(b),
+        Value::Raw(b) => w.string(b),
+        Value::List(l) => write_list(w, l),
+        Value::Hash(h) => write_hash(w, h),
+        Value::Set(s) => write_set(w, s),
+        Value::ZSet(z) => write_zset(w, z),
+    }
+}
+
+fn write_list<W: Write>(w: &mut Writer<W>, l: &List) -> std::io::Result<()> {
+    w.len(l.node_count() as u64)?;
+    for (plain, elements) in l.nodes() {
+        if plain {
+            w.len(CONTAINER_PLAIN)?;
+            for e in elements {
+                w.string(e)?;
+            }
+        } else {
+            w.len(CONTAINER_PACKED)?;
+            let mut lp = listpack::Writer::new();
+            for e in elements {
+                lp.push(e);
+            }
+            w.string(&lp.finish())?;
+        }
+    }
+    Ok(())
+}
+
+fn write_hash<W: Write>(w: &mut Writer<W>, h: &Hash) -> std::io::Result<()> {
+    if h.encoding() == "listpack" {
+        let mut lp = listpack::Writer::new();
+        for (f, v) in h.iter() {
+            lp.push(f);
+            lp.push(v);
+        }
+        return w.string(&lp.finish());
+    }
+    w.len(h.len() as u64)?;
+    for (f, v) in h.iter() {
+        w.string(f)?;
+        w.string(v)?;
+    }
+    Ok(())
+}
+
+fn write_set<W: Write>(w: &mut Writer<W>, s: &Set) -> std::io::Result<()> {
+    if let Some(ints) = s.ints() {
+        return w.string(&intset::encode(ints));
+    }
+    w.len(s.len() as u64)?;
+    let mut result = Ok(());
+    s.for_each(|m| {
+        if result.is_ok() {
+            result = w.string(m);
+        }
+    });
+    result
+}
+
+fn write_zset<W: Write>(w: &mut Writer<W>, z: &ZSet) -> std::io::Result<()> {
+    if z.encoding() == "listpack" {
+        let mut lp = listpack::Writer::new();
+        z.for_each(false, |m, s| {
+            lp.push(m);
+            push_score(&mut lp, s);
+        });
+        return w.string(&lp.finish());
+    }
+    // Highest first, so that loading inserts each member at the head of
+    // the skip list (Redis's order too).
+    w.len(z.len() as u64)?;
+    let mut result = Ok(());
+    z.for_each(true, |m, s| {
+        if result.is_ok() {
+            result = w.string(m).and_then(|()| w.f64(s));
+        }
+    });
+    result
+}
+
+/// A score in a zset listpack: an integer entry when it is a whole number
+/// within ±2^62 (`double2ll`), else its `%.17g` text (`d2string`).
+fn push_score(lp: &mut listpack::Writer, s: f64) {
+    const LIMIT: f64 = (i64::MAX / 2) as f64;
+    if (-LIMIT..=LIMIT).contains(&s) && s.fract() == 0.0 {
+        lp.push_int(s as i64);
+    } else {
+        lp.push(crate::server::reply::format_double(s).as_bytes());
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Loading
+// ---------------------------------------------------------------------------
+
+/// Reads the payload of a value of type `t` (`rdbLoadObject`). `Ok(None)`
+/// is an empty collection, which the caller skips.
+pub fn read_value<R: Read>(
+    r: &mut Reader<R>,
+    t: u8,
+    limits: &Limits,
+) -> Result<Option<Value>, Error> {
+    use types::*;
+    let at = r.position();
+    let value = match t {
+        STRING => Value::string(&r.string("a string value")?),
+        LIST => {
+            let n = r.count("list length")?;
+            let mut l = List::new();
+            for _ in 0..n {
+                l.push(&r.string("a list element")?, End::Tail, limits.list);
+            }
+            Value::List(Box::new(l))
+        }
+        LIST_ZIPLIST => {
+            let blob = r.string("a ziplist")?;
+            let entries = ziplist::entries(&blob).map_err(|e| blob_error(r, at, "ziplist", e))?;
+            let mut l = List::new();
+            for e in entries {
+                l.push(&e.bytes(), End::Tail, limits.list);
+            }
+            Value::List(Box::new(l))
+        }
+        LIST_QUICKLIST | LIST_QUICKLIST_2 => read_quicklist(r, t, limits)?,
+        SET => {
+            let n = r.count("set size")?;
+            let mut s: Option<Set> = None;
+            for _ in 0..n {
+                let m_at = r.position();
+                let m = r.string("a set member")?;
+                let set = s.get_or_insert_with(|| Set::new_for(&m));
+                if !set.add(&m, limits.set_max_intset) {
+                    return Err(r.corrupt_at(m_at, "duplicate set member"));
+                }
+            }
+            match s {
+                Some(s) => Value::Set(Box::new(s)),
+                None => return Ok(None),
+            }
+        }
+        SET_INTSET => {
+            let blob = r.string("an intset")?;
+            let members = intset::members(&blob).map_err(|e| blob_error(r, at, "intset", e))?;
+            let mut s = Set::new_for(b"0");
+            let mut buf = [0u8; 20];
+            for n in members {
+                let len = crate::server::reply::write_i64(&mut buf, n);
+                s.add(&buf[..len], limits.set_max_intset);
+            }
+            Value::Set(Box::new(s))
+        }
+        SET_LISTPACK => {
+            let blob = r.string("a set listpack")?;
+            let entries = listpack::entries(&blob).map_err(|e| blob_error(r, at, "listpack", e))?;
+            let mut s: Option<Set> = None;
+            for e in entries {
+                let m = e.bytes();
+                let set = s.get_or_insert_with(|| Set::new_for(&m));
+                if !set.add(&m, limits.set_max_intset) {
+                    return Err(r.corrupt_at(at, "duplicate set member"));
+                }
+            }
+            match s {
+                Some(s) => Value::Set(Box::new(s)),
+                None => return Ok(None),
+            }
+        }
+        ZSET | ZSET_2 => {
+            let n = r.count("sorted set size")?;
+            let mut pairs = Vec::with_capacity(n.min(1024));
+            let mut longest = 0;
+            for _ in 0..n {
+                let m = r.string("a sorted set member")?;
+                let s_at = r.position();
+                let score = if t == ZSET {
+                    r.text_double("a score")?
+                } else {
+                    r.f64("a score")?
+                };
+                if score.is_nan() {
+                    return Err(r.corrupt_at(s_at, "sorted set with a NaN score"));
+                }
+                longest = longest.max(m.len());
+                pairs.push((m, score));
+            }
+            let mut z = ZSet::with_hint(pairs.len(), longest, limits.zset);
+            for (m, s) in pairs {
+                if z.score(&m).is_some() {
+                    return Err(r.corrupt_at(at, "duplicate sorted set member"));
+                }
+                z.insert_new(&m, s, limits.zset);
+            }
+            Value::ZSet(Box::new(z))
+        }
+        ZSET_ZIPLIST | ZSET_LISTPACK => {
+            let blob = r.string("a sorted set listpack")?;
+            let entries = if t == ZSET_ZIPLIST {
+                ziplist::entries(&blob).map_err(|e| blob_error(r, at, "ziplist", e))?
+            } else {
+                listpack::entries(&blob).map_err(|e| blob_error(r, at, "listpack", e))?
+            };
+            if entries.len() % 2 != 0 {
+                return Err(r.corrupt_at(at, "sorted set listpack with an odd number of entries"));
+            }
+            // A listpack keeps its encoding whatever its members' lengths
+            // (only the count is checked on load).
+            let lp_limits = t_zset::Limits {
+                max_entries: limits.zset.max_entries,
+                max_value: usize::MAX,
+            };
+            let mut z = ZSet::with_hint(entries.len() / 2, 0, lp_limits);
+            for pair in entries.chunks_exact(2) {
+                let score = entry_score(&pair[1])
+                    .ok_or_else(|| r.corrupt_at(at, "sorted set listpack with a bad score"))?;
+                let m = pair[0].bytes();
+                if z.score(&m).is_some() {
+                    return Err(r.corrupt_at(at, "duplicate sorted set member"));
+                }
+                z.insert_new(&m, score, lp_limits);
+            }
+            Value::ZSet(Box::new(z))
+        }
+        HASH => {
+            let n = r.count("hash size")?;
+            let mut h = Hash::new();
+            for _ in 0..n {
+                let f_at = r.position();
+                let f = r.string("a hash field")?;
+                let v = r.string("a hash value")?;
+                if !h.set(&f, &v, limits.hash) {
+                    return Err(r.corrupt_at(f_at, "duplicate hash field"));
+                }
+            }
+            Value::Hash(Box::new(h))
+        }
+        HASH_ZIPMAP => {
+            let blob = r.string("a zipmap")?;
+            let pairs = zipmap::pairs(&blob).map_err(|e| blob_error(r, at, "zipmap", e))?;
+            let mut h = Hash::new();
+            for (f, v) in pairs {
+                if !h.set(f, v, limits.hash) {
+                    return Err(r.corrupt_at(at, "duplicate hash field in a zipmap"));
+                }
+            }
+            Value::Hash(Box::new(h))
+        }
+        HASH_ZIPLIST | HASH_LISTPACK => {
+            let blob = r.string("a hash listpack")?;
+            let entries = if t == HASH_ZIPLIST {
+                ziplist::entries(&blob).map_err(|e| blob_error(r, at, "ziplist", e))?
+            } else {
+                listpack::entries(&blob).map_err(|e| blob_error(r, at, "listpack", e))?
+            };
+            if entries.len() % 2 != 0 {
+                return Err(r.corrupt_at(at, "hash listpack with an odd number of entries"));
+            }
+            let mut h = Hash::new();
+            for pair in entries.chunks_exact(2) {
+                if !h.set(&pair[0].bytes(), &pair[1].bytes(), limits.hash) {
+                    return Err(r.corrupt_at(at, "duplicate hash field"));
+                }
+            }
+            Value::Hash(Box::new(h))
+        }
+        _ => {
+            return Err(r.corrupt_at(
+                at,
+                format!("values of type {t} ({}) are not supported", type_name(t)),
+            ))
+        }
+    };
+    Ok(if is_empty(&value) { None } else { Some(value) })
+}
+
+/// Lists of quicklist nodes, each a ziplist (type 14) or, in type 18, a
+/// container kind then a listpack or one plain element.
+fn read_quicklist<R: Read>(r: &mut Reader<R>, t: u8, limits: &Limits) -> Result<Value, Error> {
+    let n = r.count("quicklist node count")?;
+    let mut l = List::new();
+    for _ in 0..n {
+        let at = r.position();
+        let container = if t == types::LIST_QUICKLIST_2 {
+            r.len("quicklist node container")?
+        } else {
+            CONTAINER_PACKED
+        };
+        let blob = r.string("a quicklist node")?;
+        match container {
+            CONTAINER_PLAIN => l.push(&blob, End::Tail, limits.list),
+            CONTAINER_PACKED => {
+                let entries = if t == types::LIST_QUICKLIST {
+                    ziplist::entries(&blob).map_err(|e| blob_error(r, at, "ziplist", e))?
+                } else {
+                    listpack::entries(&blob).map_err(|e| blob_error(r, at, "listpack", e))?
+                };
+                // An empty node is skipped, as Redis does.
+                for e in entries {
+                    l.push(&e.bytes(), End::Tail, limits.list);
+                }
+            }
+            other => return Err(r.corrupt_at(at, format!("unknown quicklist container {other}"))),
+        }
+    }
+    Ok(Value::List(Box::new(l)))
+}
+
+/// A score held in a listpack entry; `None` when it is not a number or
+/// is NaN.
+fn entry_score(e: &Entry<'_>) -> Option<f64> {
+    match *e {
+        Entry::Int(n) => Some(n as f64),
+        Entry::Str(s) => crate::server::t_zset::parse_f64(s).filter(|d| !d.is_nan()),
+    }
+}
+
+/// Whether a loaded collection has nothing in it.
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::List(l) => l.is_empty(),
+        Value::Hash(h) => h.is_empty(),
+        Value::Set(s) => s.is_empty(),
+        Value::ZSet(z) => z.is_empty(),
+        _ => false,
+    }
+}
+
+/// A blob fault, placed at the value that holds the blob.
+fn blob_error<R: Read>(r: &Reader<R>, at: u64, kind: &str, e: BlobError) -> Error {
+    r.corrupt_at(at, format!("bad {kind}: {e}"))
+}
