@@ -38,6 +38,12 @@
 //! emptied, and for BLMOVE the push on the destination first), after the
 //! events of the write that woke it, as Redis 7.0 does.
 //!
+//! Change counting (`server.dirty`) follows Redis 7.0 too, quirk included:
+//! served at once, every blocking command counts what its non-blocking form
+//! counts; served late, BLPOP, BRPOP, BLMOVE and BRPOPLPUSH count nothing
+//! (7.0's hand-written serving skips the counter), while BZPOPMIN,
+//! BZPOPMAX, BLMPOP and BZMPOP count their pops.
+//!
 //! Inside EXEC nothing blocks: a blocking command answers as if its
 //! timeout had passed (`CLIENT_DENY_BLOCKING`, see multi.rs).
 //! Keys created by `set_key`, RENAME, COPY and MOVE wake waiters, as
@@ -299,8 +305,12 @@ pub fn handle_clients_blocked_on_keys(server: &mut Server) {
                 }
                 server.blocked.serving = true;
                 server.blocked.still_waiting = false;
+                let dirty = server.dirty;
                 (cmd.proc_)(server, slot, &argv);
                 server.blocked.serving = false;
+                if !counts_when_served(cmd.name) {
+                    server.dirty = dirty;
+                }
                 if server.blocked.still_waiting {
                     // The key is empty again: later waiters wait too.
                     break;
@@ -310,6 +320,16 @@ pub fn handle_clients_blocked_on_keys(server: &mut Server) {
             }
         }
     }
+}
+
+/// Whether a waiter served late adds its changes to `server.dirty`.
+/// Redis 7.0 serves BLPOP, BRPOP, BLMOVE and BRPOPLPUSH by hand
+/// (`serveClientBlockedOnList`) without counting the pop or the push;
+/// BZPOPMIN/BZPOPMAX and BLMPOP/BZMPOP go through the code of their
+/// non-blocking forms, which counts one per element. The same command
+/// served at once counts in every case.
+fn counts_when_served(name: &str) -> bool {
+    !matches!(name, "blpop" | "brpop" | "blmove" | "brpoplpush")
 }
 
 /// Replies to the clients whose timeout has passed
@@ -379,7 +399,8 @@ fn zpop_one(server: &mut Server, id: ClientId, db: usize, key: &[u8], max: bool)
     let Some((member, score)) = item else {
         return server.reply(id).null_array();
     };
-    // The events of ZPOPMIN/ZPOPMAX (`genericZpopCommand`).
+    // The change count and events of ZPOPMIN/ZPOPMAX (`genericZpopCommand`).
+    server.dirty += 1;
     server.notify(
         class::ZSET,
         if max { "zpopmax" } else { "zpopmin" },

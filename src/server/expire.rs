@@ -22,6 +22,13 @@
 //!     (checking the time budget every 16 samples)
 //! ```
 //!
+//! Change counting (`server.dirty`): EXPIRE and friends add one when they
+//! set a TTL or delete a key whose new time is already past, nothing for a
+//! missing key or a condition (NX/XX/GT/LT) that refuses; PERSIST adds one
+//! when it removes a TTL. Keys deleted by expiry, by this cycle or lazily
+//! on access, add nothing: Redis 7.0 propagates those deletions but does
+//! not count them.
+//!
 //! Deviations from Redis: no `active-expire-effort` knob; the stale
 //! threshold is the classic 25%.
 
@@ -425,6 +432,8 @@ fn expire_generic(server: &mut Server, id: ClientId, argv: &Argv, seconds: bool,
     if refused {
         return server.reply(id).integer(0);
     }
+    // Setting the TTL and deleting at once are each one change.
+    server.dirty += 1;
     if when <= server.cmd_time_ms {
         // Already in the past: the key goes now (`checkAlreadyExpired`),
         // as a deletion (`del`), not an expiry.
@@ -503,6 +512,7 @@ fn persist_command(server: &mut Server, id: ClientId, argv: &Argv) {
     }
     let removed = server.dbs[db].remove_expire(&argv[1]);
     if removed {
+        server.dirty += 1;
         server.signal_and_notify(db, &argv[1], class::GENERIC, "persist");
     }
     server.reply(id).integer(i64::from(removed));

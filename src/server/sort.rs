@@ -43,6 +43,11 @@
 //! not stable, so [`pqsort`] ports it step for step: the order it leaves
 //! equal ALPHA weights in shows in the reply.
 //!
+//! Change counting (`server.dirty`): STORE adds one per element stored
+//! (GET values included), or one for deleting the destination when there
+//! is nothing to store, unlike the set and sorted-set *STORE commands,
+//! which count a whole result as one change.
+//!
 //! Deviations from Redis: the scripting special case (a set sorted BY a
 //! constant inside a script) and the ACL and cluster checks on BY/GET
 //! patterns do not apply, as those features are not present. In COMMAND
@@ -765,10 +770,12 @@ fn weigh_and_sort(
 /// STORE: writes `out` as a list at `dest` (missing GET values as empty
 /// strings) and publishes `sortstore`, or deletes `dest` when there is
 /// nothing to store (`del`, without a lookup first, as Redis's dbDelete).
-/// Returns the number of elements.
+/// Returns the number of elements. Unlike the other *STORE commands, SORT
+/// counts one change per element stored (one for a deletion).
 fn store_list(server: &mut Server, db: usize, dest: &[u8], out: &[Option<Vec<u8>>]) -> i64 {
     if out.is_empty() {
         if server.dbs[db].delete(dest) {
+            server.dirty += 1;
             server.signal_and_notify(db, dest, class::GENERIC, "del");
         }
         return 0;
@@ -781,6 +788,7 @@ fn store_list(server: &mut Server, db: usize, dest: &[u8], out: &[Option<Vec<u8>
     // set_key publishes `new` for a new key, wakes its waiters and
     // signals its watchers.
     server.set_key(db, dest, Value::List(Box::new(list)), false);
+    server.dirty += out.len() as u64;
     server.notify(class::LIST, "sortstore", dest, db);
     i64::try_from(out.len()).unwrap_or(i64::MAX)
 }

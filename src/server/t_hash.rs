@@ -34,6 +34,10 @@
 //! field's place), so small hashes compare byte for byte with Redis; a
 //! hash table replies in bucket order, which differs from Redis's.
 //!
+//! Change counting (`server.dirty`): HSET and HMSET count every field
+//! given, new or not, changed or not; HDEL one per field removed; HSETNX,
+//! HINCRBY and HINCRBYFLOAT one each (HINCRBY even when adding 0).
+//!
 //! Deviations from Redis: no 1 GiB `lpSafeToAdd` limit on the buffer; the
 //! hash table's iteration order and HRANDFIELD's random choices differ.
 
@@ -808,7 +812,8 @@ fn hset_generic(server: &mut Server, id: ClientId, argv: &Argv, name: &str, repl
             created += 1;
         }
     }
-    // Published even when every value was already there.
+    // Counted and published even when every value was already there.
+    server.dirty += ((argv.len() - 2) / 2) as u64;
     server.signal_and_notify(db, &argv[1], class::HASH, "hset");
     if reply_ok {
         server.reply(id).ok();
@@ -840,6 +845,7 @@ fn hsetnx_command(server: &mut Server, id: ClientId, argv: &Argv) {
         return server.reply(id).integer(0);
     }
     h.set(&argv[2], &argv[3], limits);
+    server.dirty += 1;
     server.signal_and_notify(db, &argv[1], class::HASH, "hset");
     server.reply(id).integer(1);
 }
@@ -888,7 +894,7 @@ fn hdel_command(server: &mut Server, id: ClientId, argv: &Argv) {
             _ => return server.reply(id).error(&CommandError::WrongType),
         },
     };
-    let mut deleted = 0;
+    let mut deleted: u64 = 0;
     for field in &argv[2..] {
         if h.remove(field) {
             deleted += 1;
@@ -899,6 +905,7 @@ fn hdel_command(server: &mut Server, id: ClientId, argv: &Argv) {
     }
     let emptied = h.is_empty();
     if deleted > 0 {
+        server.dirty += deleted;
         server.notify(class::HASH, "hdel", key, db);
         if emptied {
             server.delete_key(db, key);
@@ -906,7 +913,7 @@ fn hdel_command(server: &mut Server, id: ClientId, argv: &Argv) {
         }
         signal_modified_key(server, db, key);
     }
-    server.reply(id).integer(deleted);
+    server.reply(id).integer(deleted as i64);
 }
 
 /// `HLEN key`
@@ -1024,6 +1031,7 @@ fn hincrby_command(server: &mut Server, id: ClientId, argv: &Argv) {
     match write_hash(server, db, &argv[1]) {
         Ok(h) => {
             h.set(&argv[2], text.as_bytes(), limits);
+            server.dirty += 1;
             server.signal_and_notify(db, &argv[1], class::HASH, "hincrby");
             server.reply(id).integer(sum);
         }
@@ -1074,6 +1082,7 @@ fn hincrbyfloat_command(server: &mut Server, id: ClientId, argv: &Argv) {
     match write_hash(server, db, &argv[1]) {
         Ok(h) => {
             h.set(&argv[2], &text, limits);
+            server.dirty += 1;
             server.signal_and_notify(db, &argv[1], class::HASH, "hincrbyfloat");
             server.reply(id).bulk(&text);
         }

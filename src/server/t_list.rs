@@ -35,6 +35,10 @@
 //! QUICKLIST-PACKED-THRESHOLD, 1 GiB by default) get plain nodes of their
 //! own, never shared (see `Node`).
 //!
+//! Change counting (`server.dirty`): one per element pushed, popped,
+//! trimmed away or removed; one per LSET, LINSERT and LMOVE (a move is one
+//! change, not two); nothing for a missing key or a pivot not found.
+//!
 //! Deviations from Redis: OBJECT ENCODING always says `quicklist`, as
 //! 7.0 does; nodes are never compressed (`list-compress-depth` is
 //! ignored) and are not merged after deletions in the middle; LSET
@@ -1215,6 +1219,7 @@ fn push_generic(server: &mut Server, id: ClientId, argv: &Argv, end: End, xx: bo
         }
         _ => 0,
     };
+    server.dirty += (argv.len() - 2) as u64;
     // Clients blocked on a key this push created were signalled by
     // `db_add` and are served after this command. A push onto a list
     // that already existed signals nobody, as in Redis 7.0: no one can
@@ -1271,6 +1276,7 @@ fn pop_generic(server: &mut Server, id: ClientId, argv: &Argv, end: End) {
         }
     };
     if !popped.is_empty() {
+        server.dirty += popped.len() as u64;
         elements_removed(server, db, key, end);
     }
     let r = server.reply(id);
@@ -1342,6 +1348,7 @@ fn lset_command(server: &mut Server, id: ClientId, argv: &Argv) {
     match result {
         Err(e) => server.reply(id).error(&e),
         Ok(()) => {
+            server.dirty += 1;
             server.signal_and_notify(db, &argv[1], class::LIST, "lset");
             server.reply(id).ok();
         }
@@ -1412,6 +1419,9 @@ fn ltrim_command(server: &mut Server, id: ClientId, argv: &Argv) {
                     l.trim(s, End::Head);
                 }
             }
+            // One change per element trimmed away.
+            let trimmed = len - l.len();
+            server.dirty += trimmed as u64;
             // Published even when nothing was trimmed, as Redis does.
             server.notify(class::LIST, "ltrim", &argv[1], db);
             delete_if_empty(server, db, &argv[1]);
@@ -1436,6 +1446,7 @@ fn lrem_command(server: &mut Server, id: ClientId, argv: &Argv) {
         Ok(Some(l)) => l.remove(&argv[3], limit, from),
     };
     if removed > 0 {
+        server.dirty += removed as u64;
         server.notify(class::LIST, "lrem", &argv[1], db);
         delete_if_empty(server, db, &argv[1]);
         signal_modified_key(server, db, &argv[1]);
@@ -1467,6 +1478,7 @@ fn linsert_command(server: &mut Server, id: ClientId, argv: &Argv) {
         },
     };
     if n > 0 {
+        server.dirty += 1;
         server.signal_and_notify(db, &argv[1], class::LIST, "linsert");
     }
     server.reply(id).integer(n);
@@ -1599,6 +1611,8 @@ fn lmove_generic(server: &mut Server, id: ClientId, argv: &Argv, from: End, to: 
     if let Ok(Some(d)) = list_write(server, db, dst) {
         d.push(&value, to, shape);
     }
+    // The move is one change, not a pop and a push.
+    server.dirty += 1;
     // A destination created here was signalled by `db_add`: its waiters
     // are served next.
     server.signal_and_notify(db, dst, class::LIST, end_event(to, false));
@@ -1670,6 +1684,7 @@ fn lmpop_command(server: &mut Server, id: ClientId, argv: &Argv) {
                 (0..n).filter_map(|_| l.pop(end)).collect::<Vec<_>>()
             }
         };
+        server.dirty += popped.len() as u64;
         elements_removed(server, db, key, end);
         let r = server.reply(id);
         r.array_len(2);

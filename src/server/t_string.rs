@@ -11,6 +11,11 @@
 //! (`int` for numbers, `embstr` up to 44 bytes, else `raw`); APPEND and
 //! SETRANGE make a `raw` string; INCR and friends keep an `int`.
 //!
+//! Change counting (`server.dirty`): one per key stored (MSET and MSETNX
+//! one per pair), INCR and friends one even when adding 0, APPEND one even
+//! for an empty suffix; nothing when NX/XX refuses, when SETRANGE writes an
+//! empty value, or when GETEX leaves the TTL alone.
+//!
 //! INCRBYFLOAT adds in the C `long double` and prints with the C library,
 //! through csrc/ldouble.c, because Redis's results (`123456789.123` prints
 //! as `123456789.12299999999959255` on x86-64) come from exactly that.
@@ -682,6 +687,8 @@ fn set_generic(
         return;
     }
     server.set_key(db, key, Value::string(&argv[value_index]), opts.keep_ttl);
+    // One change for the value; an expiry set with it is part of it.
+    server.dirty += 1;
     server.notify(class::STRING, "set", key, db);
     if let Some(when) = when {
         // Stored even when already in the past, as Redis 7.0 does.
@@ -744,6 +751,7 @@ fn getset_command(server: &mut Server, id: ClientId, argv: &Argv) {
         return;
     }
     server.set_key(db, &argv[1], Value::string(&argv[2]), false);
+    server.dirty += 1;
     server.notify(class::STRING, "set", &argv[1], db);
 }
 
@@ -751,6 +759,7 @@ fn getset_command(server: &mut Server, id: ClientId, argv: &Argv) {
 fn getdel_command(server: &mut Server, id: ClientId, argv: &Argv) {
     let db = server.client_db(id);
     if reply_string(server, id, db, &argv[1]) && server.dbs[db].delete(&argv[1]) {
+        server.dirty += 1;
         server.signal_and_notify(db, &argv[1], class::GENERIC, "del");
     }
 }
@@ -776,16 +785,21 @@ fn getex_command(server: &mut Server, id: ClientId, argv: &Argv) {
         None => None,
     };
     server.reply(id).bulk(&bytes);
+    // Each outcome that changes the key is one change; a PERSIST of a key
+    // without a TTL, or no option at all, is none.
     match when {
         Some(w) if w <= server.cmd_time_ms => {
             server.dbs[db].delete(key);
+            server.dirty += 1;
             server.signal_and_notify(db, key, class::GENERIC, "del");
         }
         Some(w) => {
             server.dbs[db].set_expire(key, w);
+            server.dirty += 1;
             server.signal_and_notify(db, key, class::GENERIC, "expire");
         }
         None if opts.persist && server.dbs[db].remove_expire(key) => {
+            server.dirty += 1;
             server.signal_and_notify(db, key, class::GENERIC, "persist");
         }
         None => {}
@@ -826,8 +840,10 @@ fn mset_generic(server: &mut Server, id: ClientId, argv: &Argv, nx: bool) {
             return server.reply(id).integer(0);
         }
     }
+    // One change per key, a key given twice counting twice.
     for pair in argv[1..].chunks_exact(2) {
         server.set_key(db, &pair[0], Value::string(&pair[1]), false);
+        server.dirty += 1;
         server.notify(class::STRING, "set", &pair[0], db);
     }
     if nx {
@@ -864,6 +880,8 @@ fn incr_decr(server: &mut Server, id: ClientId, key: &[u8], by: i64) {
         return server.reply(id).error(&CommandError::IncrOverflow);
     };
     server.set_key(db, key, Value::Int(value), true);
+    // A change even when `by` is 0: Redis does not compare.
+    server.dirty += 1;
     server.notify(class::STRING, "incrby", key, db);
     server.reply(id).integer(value);
 }
@@ -905,6 +923,7 @@ fn incrbyfloat_command(server: &mut Server, id: ClientId, argv: &Argv) {
         Err(e) => return server.reply(id).error(&e),
     };
     server.set_key(db, key, Value::embstr_or_raw(&text), true);
+    server.dirty += 1;
     server.notify(class::STRING, "incrbyfloat", key, db);
     server.reply(id).bulk(&text);
 }
@@ -991,6 +1010,8 @@ fn append_command(server: &mut Server, id: ClientId, argv: &Argv) {
             raw.len()
         }
     };
+    // One change, even for an empty suffix.
+    server.dirty += 1;
     server.signal_and_notify(db, key, class::STRING, "append");
     server.reply(id).integer(len as i64);
 }
@@ -1086,6 +1107,7 @@ fn setrange_command(server: &mut Server, id: ClientId, argv: &Argv) {
     }
     raw[offset..end].copy_from_slice(value);
     let len = raw.len();
+    server.dirty += 1;
     server.signal_and_notify(db, key, class::STRING, "setrange");
     server.reply(id).integer(len as i64);
 }

@@ -73,6 +73,12 @@
 //! members the nodes hold) makes ZSCORE O(1) as Redis's dict does,
 //! without a second copy of each member.
 //!
+//! Change counting (`server.dirty`): ZADD and ZINCRBY one per member
+//! added or whose score changed (an increment of 0 is none); ZREM,
+//! ZREMRANGEBY* and the pops one per member removed; the *STORE commands
+//! one for the whole result, or one for deleting the destination when the
+//! result is empty.
+//!
 //! Deviations from Redis: the listpack is a `Vec` of boxed members
 //! rather than one byte buffer (same ordering and limits, so the same
 //! encoding is reported at the same moments); the member index never
@@ -2162,6 +2168,7 @@ fn zadd_generic(server: &mut Server, id: ClientId, argv: &Argv, idx: usize, f: A
     }
     // Only a member added or a score changed is a change.
     if added > 0 || updated > 0 {
+        server.dirty += (added + updated) as u64;
         let event = if f.incr { "zincr" } else { "zadd" };
         server.signal_and_notify(db, key, class::ZSET, event);
     }
@@ -2212,6 +2219,7 @@ fn zrem_command(server: &mut Server, id: ClientId, argv: &Argv) {
         },
     };
     if deleted > 0 {
+        server.dirty += deleted as u64;
         server.notify(class::ZSET, "zrem", key, db);
         delete_if_emptied(server, db, key, empty);
         signal_modified_key(server, db, key);
@@ -2554,9 +2562,11 @@ fn store_zset(
     items: &[(Box<[u8]>, f64)],
     event: &str,
 ) {
+    // One change for the whole result, or for deleting `dst`.
     let n = items.len();
     if n == 0 {
         if server.dbs[db].delete(dst) {
+            server.dirty += 1;
             server.signal_and_notify(db, dst, class::GENERIC, "del");
         }
     } else {
@@ -2567,6 +2577,7 @@ fn store_zset(
             z.insert_new(m, *s, limits);
         }
         server.set_key(db, dst, Value::ZSet(Box::new(z)), false);
+        server.dirty += 1;
         server.notify(class::ZSET, event, dst, db);
     }
     server.reply(id).integer(n as i64);
@@ -2580,10 +2591,18 @@ fn delete_if_emptied(server: &mut Server, db: usize, key: &[u8], emptied: bool) 
     }
 }
 
-/// After members were popped from `key` (`genericZpopCommand`):
-/// publishes `zpopmin`/`zpopmax`, deletes the emptied set (`del`) and
-/// signals the key's watchers.
-fn members_popped(server: &mut Server, db: usize, key: &[u8], max: bool, emptied: bool) {
+/// After `count` members were popped from `key` (`genericZpopCommand`):
+/// counts one change per member, publishes `zpopmin`/`zpopmax`, deletes
+/// the emptied set (`del`) and signals the key's watchers.
+fn members_popped(
+    server: &mut Server,
+    db: usize,
+    key: &[u8],
+    max: bool,
+    count: usize,
+    emptied: bool,
+) {
+    server.dirty += count as u64;
     let event = if max { "zpopmax" } else { "zpopmin" };
     server.notify(class::ZSET, event, key, db);
     delete_if_emptied(server, db, key, emptied);
@@ -2645,7 +2664,7 @@ fn zpop_generic(server: &mut Server, id: ClientId, argv: &Argv, max: bool) {
         },
     };
     if !items.is_empty() {
-        members_popped(server, db, key, max, empty);
+        members_popped(server, db, key, max, items.len(), empty);
     }
     reply_members(server, id, &items, true, argv.len() == 3);
 }
@@ -2687,6 +2706,7 @@ fn zremrange_generic(server: &mut Server, id: ClientId, argv: &Argv, kind: Range
         },
     };
     if removed > 0 {
+        server.dirty += removed as u64;
         let event = match kind {
             RangeType::Score => "zremrangebyscore",
             RangeType::Lex => "zremrangebylex",
@@ -2761,7 +2781,7 @@ fn zmpop_command(server: &mut Server, id: ClientId, argv: &Argv) {
                 _ => return server.reply(id).error(&CommandError::WrongType),
             },
         };
-        members_popped(server, db, key, max, empty);
+        members_popped(server, db, key, max, items.len(), empty);
         let reply = server.reply(id);
         reply.array_len(2);
         reply.bulk(key);
