@@ -1065,15 +1065,16 @@ fn flushall_command(server: &mut Server, id: ClientId, argv: &Argv) {
     if let Some(lazy) = flush_mode(server, id, argv) {
         let removed = server.empty_data(None, lazy);
         server.dirty += removed as u64;
-        // TODO(persistence): here Redis 7.0 (`flushAllDataAndResetRDB`)
-        // kills a running BGSAVE child and, when save points are
-        // configured, saves the emptied dataset at once (`rdbSave`), which
-        // resets `dirty` to 0 after the removed keys were added above; 7.0
-        // adds nothing after the save (6.x restored the count and added
-        // one; 7.0 forces propagation instead). Checked on redis-server
-        // 7.0.15: with a save point, FLUSHALL leaves
-        // rdb_changes_since_last_save at 0; with `save ""` it keeps the
-        // count of removed keys.
+        // A running snapshot is now pointless, and with save points the
+        // emptied dataset is saved at once (`flushAllDataAndResetRDB`),
+        // which resets `dirty`; 7.0 adds nothing after the save. Checked on
+        // redis-server 7.0.15: with a save point FLUSHALL leaves
+        // rdb_changes_since_last_save at 0, with `save ""` the count of
+        // removed keys.
+        super::persistence::kill_rdb_child(server);
+        if !server.config.save.is_empty() {
+            let _ = super::persistence::rdb_save(server);
+        }
         server.reply(id).ok();
     }
 }
