@@ -411,3 +411,253 @@ pub fn payload_value(p: &[u8], limits: &Limits) -> Result<Value, PayloadError> {
         _ => Err(PayloadError::BadData),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::object::Obj;
+    use crate::server::t_hash::{self, Hash};
+    use crate::server::t_list::{End, List, Shape};
+    use crate::server::t_set::Set;
+    use crate::server::t_zset::{self, ZSet};
+
+    fn limits() -> Limits {
+        Limits {
+            hash: t_hash::Limits {
+                entries: 128,
+                value: 64,
+            },
+            zset: t_zset::Limits {
+                max_entries: 128,
+                max_value: 64,
+            },
+            list: Shape::with_fill(-2),
+            set_max_intset: 512,
+        }
+    }
+
+    /// Collects what a load hands over.
+    #[derive(Default)]
+    struct Collect {
+        keys: Vec<LoadedKey>,
+        aux: Vec<(Vec<u8>, Vec<u8>)>,
+    }
+
+    impl Sink for Collect {
+        fn aux(&mut self, key: &[u8], value: &[u8]) {
+            self.aux.push((key.to_vec(), value.to_vec()));
+        }
+        fn key(&mut self, key: LoadedKey) -> Result<(), String> {
+            self.keys.push(key);
+            Ok(())
+        }
+    }
+
+    /// One value of every type and encoding.
+    fn sample_values() -> Vec<(&'static str, Value)> {
+        let l = limits();
+        let mut small_list = List::new();
+        for e in ["a", "b", "1", "-1", "300", "70000", ""] {
+            small_list.push(e.as_bytes(), End::Tail, l.list);
+        }
+        let mut big_list = List::new();
+        for i in 0..2000 {
+            let e = format!("{}{i}", "x".repeat(i % 70));
+            big_list.push(e.as_bytes(), End::Tail, l.list);
+        }
+        let mut small_hash = Hash::new();
+        small_hash.set(b"f", b"v", l.hash);
+        small_hash.set(b"n", b"10", l.hash);
+        let mut big_hash = Hash::new();
+        for i in 0..300 {
+            big_hash.set(format!("f{i}").as_bytes(), format!("v{i}").as_bytes(), l.hash);
+        }
+        let mut ints = Set::new_for(b"1");
+        for m in ["1", "2", "-5", "100000", "9223372036854775807"] {
+            ints.add(m.as_bytes(), l.set_max_intset);
+        }
+        let mut table_set = Set::new_for(b"a");
+        for m in ["a", "b", "c", "12"] {
+            table_set.add(m.as_bytes(), l.set_max_intset);
+        }
+        let mut small_zset = ZSet::with_hint(4, 1, l.zset);
+        for (m, s) in [
+            ("a", 1.5),
+            ("b", 2.0),
+            ("c", f64::INFINITY),
+            ("d", f64::NEG_INFINITY),
+        ] {
+            small_zset.insert_new(m.as_bytes(), s, l.zset);
+        }
+        let mut big_zset = ZSet::with_hint(300, 4, l.zset);
+        for i in 0..300 {
+            big_zset.insert_new(format!("m{i}").as_bytes(), i as f64 * 1.1, l.zset);
+        }
+        vec![
+            ("int", Value::string(b"12345")),
+            ("bigint", Value::string(b"-9223372036854775808")),
+            ("emb", Value::string(b"hello")),
+            ("raw", Value::string("long text ".repeat(30).as_bytes())),
+            ("list", Value::List(Box::new(small_list))),
+            ("biglist", Value::List(Box::new(big_list))),
+            ("hash", Value::Hash(Box::new(small_hash))),
+            ("bighash", Value::Hash(Box::new(big_hash))),
+            ("intset", Value::Set(Box::new(ints))),
+            ("set", Value::Set(Box::new(table_set))),
+            ("zset", Value::ZSet(Box::new(small_zset))),
+            ("bigzset", Value::ZSet(Box::new(big_zset))),
+        ]
+    }
+
+    fn sample_file(checksum: bool) -> Vec<u8> {
+        let mut dbs: Vec<Db> = (0..16).map(|_| Db::default()).collect();
+        for (i, (name, v)) in sample_values().into_iter().enumerate() {
+            let db = &mut dbs[i % 16];
+            db.dict.insert(name.as_bytes(), Obj { value: v, lru: 0 });
+            if i % 3 == 0 {
+                db.set_expire(name.as_bytes(), 4_000_000_000_000 + i as i64);
+            }
+        }
+        let opts = SaveOptions {
+            compress: true,
+            checksum,
+            aux: vec![("redis-ver".into(), AuxValue::Text("7.0.15".into()))],
+            key_save_delay_us: 0,
+        };
+        save(Vec::new(), &dbs, &opts).expect("save to a vector").0
+    }
+
+    #[test]
+    fn every_type_round_trips_with_its_encoding() {
+        let bytes = sample_file(true);
+        let mut sink = Collect::default();
+        let summary = load(&bytes[..], &mut sink, &limits()).expect("loads");
+        assert!(summary.checksum_verified);
+        assert_eq!(summary.length, bytes.len() as u64);
+        assert_eq!(sink.aux, vec![(b"redis-ver".to_vec(), b"7.0.15".to_vec())]);
+        let expected = sample_values();
+        assert_eq!(sink.keys.len(), expected.len());
+        for (i, (name, v)) in expected.into_iter().enumerate() {
+            let k = sink
+                .keys
+                .iter()
+                .find(|k| k.key == name.as_bytes())
+                .expect("key loaded");
+            assert_eq!(k.db, i % 16, "{name}");
+            assert_eq!(k.value.encoding(), v.encoding(), "{name}");
+            assert_eq!(k.value, v, "{name}");
+            let ttl = (i % 3 == 0).then_some(4_000_000_000_000 + i as i64);
+            assert_eq!(k.expire_ms, ttl, "{name}");
+        }
+    }
+
+    #[test]
+    fn truncation_anywhere_is_an_error() {
+        let bytes = sample_file(true);
+        for cut in 0..bytes.len() {
+            let mut sink = Collect::default();
+            let r = load(&bytes[..cut], &mut sink, &limits());
+            assert!(
+                matches!(r, Err(Error::Corrupt { .. })),
+                "cut at {cut} of {}",
+                bytes.len()
+            );
+        }
+    }
+
+    #[test]
+    fn flipped_bytes_never_panic_and_the_crc_catches_them() {
+        let bytes = sample_file(true);
+        let body = bytes.len() - 8;
+        // About 1,500 positions spread over the whole file, every byte of
+        // the first 500 (the header and the small values).
+        let stride = (body / 1000).max(1);
+        for at in (0..body).filter(|&at| at < 500 || at % stride == 0) {
+            let mut bad = bytes.clone();
+            bad[at] ^= 0x5a;
+            assert!(
+                load(&bad[..], &mut Collect::default(), &limits()).is_err(),
+                "flip at {at}"
+            );
+            // The same flip with a fixed-up CRC reaches the parser: it may
+            // load or refuse, but it must not panic.
+            let crc = CRC64.checksum(&bad[..body]);
+            bad[body..].copy_from_slice(&crc.to_le_bytes());
+            let _ = load(&bad[..], &mut Collect::default(), &limits());
+        }
+    }
+
+    #[test]
+    fn a_file_without_checksum_loads() {
+        let bytes = sample_file(false);
+        assert_eq!(&bytes[bytes.len() - 8..], &[0u8; 8]);
+        let summary = load(&bytes[..], &mut Collect::default(), &limits()).expect("loads");
+        assert!(!summary.checksum_verified);
+    }
+
+    #[test]
+    fn headers_are_checked() {
+        let mut bytes = sample_file(true);
+        let err = |b: &[u8]| match load(b, &mut Collect::default(), &limits()) {
+            Err(Error::Corrupt { what, .. }) => what,
+            other => panic!("expected an error, got {other:?}"),
+        };
+        assert!(err(b"RADIS0010\xff").contains("signature"));
+        assert!(err(b"REDIS0012\xff").contains("version"));
+        assert!(err(b"REDIS00x1\xff").contains("version"));
+        // Version 11 (Redis 7.2) is read; the CRC no longer matches.
+        bytes[8] = b'1';
+        assert!(err(&bytes).contains("checksum"));
+    }
+
+    #[test]
+    fn a_stream_is_refused_naming_the_key() {
+        let mut bytes = b"REDIS0010\xfe\x00".to_vec();
+        bytes.push(types::STREAM_LISTPACKS_2);
+        bytes.extend_from_slice(b"\x06events");
+        let Err(Error::Corrupt { what, offset }) = load(&bytes[..], &mut Collect::default(), &limits())
+        else {
+            panic!("a stream must be refused");
+        };
+        assert_eq!(offset, 11);
+        assert!(what.contains("'events'") && what.contains("stream"), "{what}");
+    }
+
+    #[test]
+    fn dump_payload_matches_redis() {
+        // DUMP of "hello" on redis-server 7.0.15.
+        let p = dump_payload(&Value::string(b"hello"), true);
+        assert_eq!(
+            p,
+            [
+                0x00, 0x05, b'h', b'e', b'l', b'l', b'o', 0x0a, 0x00, 0x63, 0x72, 0xdf, 0x76,
+                0x65, 0x34, 0x20, 0x0a
+            ]
+        );
+        assert_eq!(verify_payload(&p, true), Ok(()));
+        assert_eq!(payload_value(&p, &limits()), Ok(Value::string(b"hello")));
+        let mut bad = p.clone();
+        bad[3] ^= 1;
+        assert_eq!(verify_payload(&bad, true), Err(PayloadError::VersionOrChecksum));
+        let mut newer = p.clone();
+        newer[7] = 11;
+        assert_eq!(verify_payload(&newer, false), Err(PayloadError::VersionOrChecksum));
+        assert_eq!(verify_payload(&p[..9], true), Err(PayloadError::VersionOrChecksum));
+    }
+
+    #[test]
+    fn duplicates_and_lying_counts_are_refused() {
+        // A set claiming two members, both "a".
+        let mut bytes = b"REDIS0010\xfe\x00".to_vec();
+        bytes.extend_from_slice(&[types::SET, 1, b's', 2, 1, b'a', 1, b'a', 0xff]);
+        bytes.extend_from_slice(&[0; 8]);
+        let r = load(&bytes[..], &mut Collect::default(), &limits());
+        assert!(matches!(r, Err(Error::Corrupt { what, .. }) if what.contains("duplicate")));
+        // A list claiming 2^62 elements holds two.
+        let mut bytes = b"REDIS0010\xfe\x00".to_vec();
+        bytes.extend_from_slice(&[types::LIST, 1, b'l', 0x81, 0x40, 0, 0, 0, 0, 0, 0, 0]);
+        bytes.extend_from_slice(&[1, b'a', 1, b'b', 0xff]);
+        let r = load(&bytes[..], &mut Collect::default(), &limits());
+        assert!(matches!(r, Err(Error::Corrupt { .. })));
+    }
+}

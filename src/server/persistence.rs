@@ -232,6 +232,7 @@ pub fn rdb_save_background(server: &mut Server) -> Result<(), String> {
             // SAFETY: the read end belongs to the parent.
             unsafe { libc::close(fds[0]) };
         }
+        child_detach(server);
         let code = child_save(server, piped.then_some(fds[1]));
         // SAFETY: leave without running the parent's destructors or
         // flushing its buffers a second time.
@@ -263,6 +264,23 @@ pub fn rdb_save_background(server: &mut Server) -> Result<(), String> {
         unsafe { File::from_raw_fd(fds[0]) }
     });
     Ok(())
+}
+
+/// What a new child lets go of: the listening sockets (so that a server
+/// restarted on the same port can bind while the child still writes) and
+/// the parent's signal handlers (SIGTERM and SIGINT end a child at once,
+/// as Redis's child exits on them).
+fn child_detach(server: &Server) {
+    use std::os::fd::AsRawFd;
+    for l in &server.listeners {
+        // SAFETY: the child never uses or drops these sockets again.
+        unsafe { libc::close(l.socket.as_raw_fd()) };
+    }
+    // SAFETY: restores the default disposition of two signals.
+    unsafe {
+        libc::signal(libc::SIGTERM, libc::SIG_DFL);
+        libc::signal(libc::SIGINT, libc::SIG_DFL);
+    }
 }
 
 /// The child's whole life: write the snapshot, report copy-on-write,
