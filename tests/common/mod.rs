@@ -267,9 +267,17 @@ impl Server {
         format!("127.0.0.1:{}", self.port)
     }
 
-    /// Everything the server printed so far.
+    /// The file its stdout and stderr go to.
+    pub fn log_path(&self) -> &Path {
+        &self.log_path
+    }
+
+    /// Everything the server printed so far (lossily: a log may quote
+    /// binary data).
     pub fn log(&self) -> String {
-        fs::read_to_string(&self.log_path).unwrap_or_default()
+        fs::read(&self.log_path)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
     }
 
     /// Kills the process (SIGKILL: no save at exit) and reaps it.
