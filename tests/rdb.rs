@@ -1668,8 +1668,7 @@ fn bgsave_conflicts_match_redis() {
     assert!(c.int(&["LASTSAVE"]) > before, "LASTSAVE did not advance");
 }
 
-/// Starts `kind` in `dir` with `extra`, runs `f`, and expects the server to
-/// have exited with status 0 within the deadline.
+/// Expects the server to exit with status 0 within the deadline.
 fn expect_clean_exit(server: &mut Server, what: &str) {
     let status = server
         .wait_status(DEADLINE)
