@@ -33,6 +33,10 @@ pub struct Server {
     pub port: u16,
     pub dir: PathBuf,
     pub kind: Kind,
+    /// Whether dropping the server removes `dir` (false for [`Server::start_in`]).
+    owns_dir: bool,
+    /// Where its stdout and stderr go.
+    log_path: PathBuf,
 }
 
 /// A port that was free a moment ago. `start` retries on a clash.
@@ -139,8 +143,103 @@ impl Server {
             port,
             dir: dir.to_path_buf(),
             kind,
+            owns_dir: true,
+            log_path,
         };
-        let deadline = Instant::now() + DEADLINE;
+        server.wait_ready()?;
+        Ok(server)
+    }
+
+    /// The kind `FERRODIS_TEST_TARGET` selects: Redis for `redis`, else ferrodis.
+    pub fn target_kind() -> Kind {
+        match std::env::var("FERRODIS_TEST_TARGET").as_deref() {
+            Ok("redis") => Kind::Redis,
+            _ => Kind::Ferrodis,
+        }
+    }
+
+    /// Spawns a server of `kind` in the existing `dir` (its working directory
+    /// and `--dir`) on a free port, without waiting for it to answer: for a
+    /// start-up that is expected to fail. The log goes to `dir/<kind>-<n>.log`
+    /// so that `dir` holds nothing else the server did not write; dropping
+    /// the server kills it but keeps `dir`.
+    pub fn spawn_in(kind: Kind, dir: &Path, args: &[&str]) -> Server {
+        let port = free_port();
+        let n = NEXT_DIR.fetch_add(1, Ordering::SeqCst);
+        let log_path = dir.join(format!(
+            "{}-{n}.log",
+            match kind {
+                Kind::Ferrodis => "ferrodis",
+                Kind::Redis => "redis",
+            }
+        ));
+        let log = fs::File::create(&log_path).expect("create log file");
+        let log_err = log.try_clone().expect("clone log file");
+        let program = match kind {
+            Kind::Ferrodis => ferrodis_bin(),
+            Kind::Redis => "redis-server",
+        };
+        let mut cmd = Command::new(program);
+        cmd.arg("--port")
+            .arg(port.to_string())
+            .arg("--bind")
+            .arg("127.0.0.1")
+            .arg("--dir")
+            .arg(dir);
+        if kind == Kind::Redis {
+            cmd.args(["--save", "", "--appendonly", "no"]);
+        }
+        cmd.args(args)
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(log))
+            .stderr(Stdio::from(log_err));
+        let child = cmd.spawn().expect("spawn server");
+        Server {
+            child,
+            port,
+            dir: dir.to_path_buf(),
+            kind,
+            owns_dir: false,
+            log_path,
+        }
+    }
+
+    /// Starts a server of `kind` in the existing `dir`, as [`Server::spawn_in`],
+    /// and waits until it answers PING; panics with its log if it exits or
+    /// stays silent past [`DEADLINE`]. Used to restart on the same files.
+    pub fn start_in(kind: Kind, dir: &Path, args: &[&str]) -> Server {
+        let mut last_log = String::new();
+        for _attempt in 0..5 {
+            let mut server = Server::spawn_in(kind, dir, args);
+            match server.wait_ready() {
+                Ok(()) => return server,
+                Err(log) => {
+                    last_log = log;
+                    // Retry only on a port clash; anything else is the test's answer.
+                    if !last_log.contains("in use") {
+                        break;
+                    }
+                }
+            }
+        }
+        panic!(
+            "server did not start in {}; output:\n{last_log}",
+            dir.display()
+        );
+    }
+
+    /// Waits until the server answers PING (+PONG or -NOAUTH), for at most
+    /// [`DEADLINE`]. `Err` carries the log if the process exits or stays silent.
+    pub fn wait_ready(&mut self) -> Result<(), String> {
+        self.wait_ready_within(DEADLINE)
+    }
+
+    /// [`Server::wait_ready`] with an explicit deadline.
+    pub fn wait_ready_within(&mut self, deadline: Duration) -> Result<(), String> {
+        let port = self.port;
+        let server = self;
+        let deadline = Instant::now() + deadline;
         loop {
             if let Ok(Some(_status)) = server.child.try_wait() {
                 return Err(server.log());
@@ -153,7 +252,7 @@ impl Server {
                     if s.read_exact(&mut buf).is_ok()
                         && (&buf == b"+PONG\r\n" || &buf == b"-NOAUTH")
                     {
-                        return Ok(server);
+                        return Ok(());
                     }
                 }
             }
@@ -168,9 +267,45 @@ impl Server {
         format!("127.0.0.1:{}", self.port)
     }
 
-    /// Everything the server printed so far.
+    /// The file its stdout and stderr go to.
+    pub fn log_path(&self) -> &Path {
+        &self.log_path
+    }
+
+    /// Everything the server printed so far (lossily: a log may quote
+    /// binary data).
     pub fn log(&self) -> String {
-        fs::read_to_string(self.dir.join("stdout.log")).unwrap_or_default()
+        fs::read(&self.log_path)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Kills the process (SIGKILL: no save at exit) and reaps it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Sends `signal` (e.g. `libc::SIGTERM`) to the process.
+    pub fn signal(&self, signal: i32) {
+        // SAFETY: kill(2) on our own child's pid has no memory effects.
+        let rc = unsafe { libc::kill(self.child.id() as libc::pid_t, signal) };
+        assert_eq!(rc, 0, "kill({}, {signal})", self.child.id());
+    }
+
+    /// Waits (bounded) for the process to exit and returns its full status
+    /// (a signal death has no code), or `None` at the deadline.
+    pub fn wait_status(&mut self, deadline: Duration) -> Option<std::process::ExitStatus> {
+        let end = Instant::now() + deadline;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if Instant::now() > end {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// A raw connection with a read timeout of [`DEADLINE`].
@@ -216,8 +351,109 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        if !std::thread::panicking() {
+        if self.owns_dir && !std::thread::panicking() {
             let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// A temporary directory removed on drop (kept when the test panics, for
+/// the post-mortem), for servers started with [`Server::start_in`].
+pub struct TestDir {
+    pub path: PathBuf,
+}
+
+impl TestDir {
+    pub fn new(tag: &str) -> TestDir {
+        TestDir {
+            path: temp_dir(tag),
+        }
+    }
+
+    /// `path/name`.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.path.join(name)
+    }
+}
+
+impl Drop for TestDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// Like [`wait_until`], but panics naming `what` when the deadline passes.
+pub fn wait_for(what: &str, deadline: Duration, cond: impl FnMut() -> bool) {
+    assert!(
+        wait_until(deadline, cond),
+        "timed out after {deadline:?} waiting for {what}"
+    );
+}
+
+/// A parsed RESP2/RESP3 reply, for comparing values rather than bytes.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reply {
+    Status(String),
+    Error(String),
+    Int(i64),
+    Bulk(Vec<u8>),
+    Nil,
+    Array(Vec<Reply>),
+    /// Any other RESP3 type, as its raw bytes.
+    Other(Vec<u8>),
+}
+
+impl Reply {
+    /// Parses one complete reply (as [`reply_len`] delimits it).
+    pub fn parse(buf: &[u8]) -> Reply {
+        let (reply, used) = Reply::parse_at(buf);
+        assert_eq!(used, buf.len(), "trailing bytes after a reply");
+        reply
+    }
+
+    fn parse_at(buf: &[u8]) -> (Reply, usize) {
+        let len = reply_len(buf).expect("a complete reply");
+        let eol = buf.windows(2).position(|w| w == b"\r\n").expect("CRLF");
+        let line = String::from_utf8_lossy(&buf[1..eol]).into_owned();
+        let reply = match buf[0] {
+            b'+' => Reply::Status(line),
+            b'-' => Reply::Error(line),
+            b':' => Reply::Int(line.parse().expect("integer reply")),
+            b'_' => Reply::Nil,
+            b'$' if line == "-1" => Reply::Nil,
+            b'$' => Reply::Bulk(buf[eol + 2..len - 2].to_vec()),
+            b'*' if line == "-1" => Reply::Nil,
+            b'*' | b'~' => {
+                let n: usize = line.parse().expect("array length");
+                let mut pos = eol + 2;
+                let mut items = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let (item, used) = Reply::parse_at(&buf[pos..]);
+                    items.push(item);
+                    pos += used;
+                }
+                Reply::Array(items)
+            }
+            _ => Reply::Other(buf[..len].to_vec()),
+        };
+        (reply, len)
+    }
+
+    /// The bytes of a bulk reply; panics on anything else.
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Reply::Bulk(b) => b,
+            other => panic!("expected a bulk reply, got {other:?}"),
+        }
+    }
+
+    /// The items of an array reply; panics on anything else.
+    pub fn items(&self) -> &[Reply] {
+        match self {
+            Reply::Array(items) => items,
+            other => panic!("expected an array reply, got {other:?}"),
         }
     }
 }
@@ -411,6 +647,43 @@ impl Conn {
     /// Sends `args` and asserts the reply is exactly `expected`.
     pub fn expect(&mut self, args: &[&str], expected: &str) {
         assert_eq!(self.call(args), expected, "reply to {args:?}");
+    }
+
+    /// Sends binary-safe `args` as one request.
+    pub fn send_bytes(&mut self, args: &[&[u8]]) {
+        self.stream.write_all(&mbulk(args)).expect("write request");
+    }
+
+    /// Sends binary-safe `args` and returns the parsed reply.
+    pub fn value(&mut self, args: &[&[u8]]) -> Reply {
+        self.send_bytes(args);
+        Reply::parse(&self.read_raw())
+    }
+
+    /// Sends `args` and returns the parsed reply.
+    pub fn value_str(&mut self, args: &[&str]) -> Reply {
+        self.send(args);
+        Reply::parse(&self.read_raw())
+    }
+
+    /// The value of `field` in `INFO <section>`, or `None` if absent.
+    pub fn info_field(&mut self, section: &str, field: &str) -> Option<String> {
+        let info = self.value_str(&["INFO", section]);
+        let text = String::from_utf8_lossy(info.bytes()).into_owned();
+        text.lines().find_map(|line| {
+            line.strip_prefix(field)
+                .and_then(|rest| rest.strip_prefix(':'))
+                .map(|v| v.trim().to_string())
+        })
+    }
+
+    /// [`Conn::info_field`] parsed as an integer; panics if absent.
+    pub fn info_int(&mut self, section: &str, field: &str) -> i64 {
+        let v = self
+            .info_field(section, field)
+            .unwrap_or_else(|| panic!("INFO {section} has no {field}"));
+        v.parse()
+            .unwrap_or_else(|_| panic!("INFO {field}:{v} is not an integer"))
     }
 
     /// Sends `args` and returns its integer reply.
