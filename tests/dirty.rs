@@ -55,6 +55,10 @@ enum Step {
     /// WATCH key on the main connection, a write to key from a second
     /// connection, then MULTI, the queued command, EXEC (which fails).
     WatchedExec(&'static str, &'static str),
+    /// `DUMP source`, then `RESTORE` with the payload: the first word is
+    /// the source key, the rest the RESTORE arguments after it, with `$`
+    /// standing for the payload (`"s1 r1 0 $ REPLACE"`).
+    DumpRestore(&'static str),
 }
 
 use Step::*;
@@ -355,6 +359,15 @@ fn script() -> Vec<Step> {
         Cmd("UNLINK nosuchkey"),
         Cmd("EXISTS k4 k5"),
         Cmd("TYPE k4"),
+        // RESTORE: one change when it stores, none when refused; a
+        // replaced key restored already expired counts its deletion.
+        DumpRestore("s1 r1 0 $"),
+        DumpRestore("s1 r1 0 $"),
+        DumpRestore("s1 r1 0 $ REPLACE"),
+        DumpRestore("s1 r1 1 $ REPLACE ABSTTL"),
+        DumpRestore("s1 r2 1 $ ABSTTL"),
+        DumpRestore("s1 r3 -1 $"),
+        DumpRestore("s1 r3 100000 $ IDLETIME 10"),
         Cmd("RENAME k4 k6"),
         Cmd("RENAME k6 k6"),
         Cmd("RENAME nosuchkey k6"),
@@ -638,6 +651,17 @@ impl Side {
                 }
                 return (dirty(&mut self.observer) - before, compared);
             }
+            DumpRestore(line) => {
+                let (words, _) = parse(line);
+                let payload = self.main.value_str(&["DUMP", words[0]]);
+                let payload = payload.bytes().to_vec();
+                let mut args: Vec<&[u8]> = vec![b"RESTORE"];
+                for w in &words[1..] {
+                    args.push(if *w == "$" { &payload } else { w.as_bytes() });
+                }
+                self.main.send_bytes(&args);
+                compared.push(self.main.read());
+            }
             WatchedExec(key, queued) => {
                 compared.push(self.main.call(&["WATCH", key]));
                 let mut other = Conn::open(&self.server);
@@ -679,6 +703,7 @@ fn describe(step: &Step) -> String {
         ActiveExpire(k) => format!("active expiry of {k}"),
         Blocked(pops, push) => format!("{} served by {push}", pops.join(", ")),
         WatchedExec(k, q) => format!("WATCH {k}, a write, MULTI, {q}, EXEC"),
+        DumpRestore(line) => format!("DUMP and RESTORE: {line}"),
     }
 }
 
@@ -692,6 +717,7 @@ fn script_commands(steps: &[Step]) -> HashSet<String> {
             ActiveExpire(_) => vec!["PEXPIRE"],
             Blocked(pops, push) => pops.iter().copied().chain([*push]).collect(),
             WatchedExec(_, q) => vec![q],
+            DumpRestore(_) => vec!["RESTORE x"],
         };
         for c in cmds {
             let (args, _) = parse(c);

@@ -99,7 +99,10 @@ fn main() -> ExitCode {
             if summary.checksum_verified {
                 println!("[offset {}] Checksum OK", summary.length);
             } else if summary.version >= 5 {
-                println!("[offset {}] Checksum not computed (rdbchecksum no)", summary.length);
+                println!(
+                    "[offset {}] Checksum not computed (rdbchecksum no)",
+                    summary.length
+                );
             }
             println!("[info] {} keys read", census.total);
             println!("[info] {} expires", census.expires);

@@ -470,7 +470,11 @@ mod tests {
         small_hash.set(b"n", b"10", l.hash);
         let mut big_hash = Hash::new();
         for i in 0..300 {
-            big_hash.set(format!("f{i}").as_bytes(), format!("v{i}").as_bytes(), l.hash);
+            big_hash.set(
+                format!("f{i}").as_bytes(),
+                format!("v{i}").as_bytes(),
+                l.hash,
+            );
         }
         let mut ints = Set::new_for(b"1");
         for m in ["1", "2", "-5", "100000", "9223372036854775807"] {
@@ -615,12 +619,16 @@ mod tests {
         let mut bytes = b"REDIS0010\xfe\x00".to_vec();
         bytes.push(types::STREAM_LISTPACKS_2);
         bytes.extend_from_slice(b"\x06events");
-        let Err(Error::Corrupt { what, offset }) = load(&bytes[..], &mut Collect::default(), &limits())
+        let Err(Error::Corrupt { what, offset }) =
+            load(&bytes[..], &mut Collect::default(), &limits())
         else {
             panic!("a stream must be refused");
         };
         assert_eq!(offset, 11);
-        assert!(what.contains("'events'") && what.contains("stream"), "{what}");
+        assert!(
+            what.contains("'events'") && what.contains("stream"),
+            "{what}"
+        );
     }
 
     #[test]
@@ -630,19 +638,28 @@ mod tests {
         assert_eq!(
             p,
             [
-                0x00, 0x05, b'h', b'e', b'l', b'l', b'o', 0x0a, 0x00, 0x63, 0x72, 0xdf, 0x76,
-                0x65, 0x34, 0x20, 0x0a
+                0x00, 0x05, b'h', b'e', b'l', b'l', b'o', 0x0a, 0x00, 0x63, 0x72, 0xdf, 0x76, 0x65,
+                0x34, 0x20, 0x0a
             ]
         );
         assert_eq!(verify_payload(&p, true), Ok(()));
         assert_eq!(payload_value(&p, &limits()), Ok(Value::string(b"hello")));
         let mut bad = p.clone();
         bad[3] ^= 1;
-        assert_eq!(verify_payload(&bad, true), Err(PayloadError::VersionOrChecksum));
+        assert_eq!(
+            verify_payload(&bad, true),
+            Err(PayloadError::VersionOrChecksum)
+        );
         let mut newer = p.clone();
         newer[7] = 11;
-        assert_eq!(verify_payload(&newer, false), Err(PayloadError::VersionOrChecksum));
-        assert_eq!(verify_payload(&p[..9], true), Err(PayloadError::VersionOrChecksum));
+        assert_eq!(
+            verify_payload(&newer, false),
+            Err(PayloadError::VersionOrChecksum)
+        );
+        assert_eq!(
+            verify_payload(&p[..9], true),
+            Err(PayloadError::VersionOrChecksum)
+        );
     }
 
     #[test]

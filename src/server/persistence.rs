@@ -653,13 +653,17 @@ fn bgsave_command(server: &mut Server, id: ClientId, argv: &Argv) {
             return;
         }
     };
+    let _ = schedule;
     if server.rdb.child_pid.is_some() {
-        if schedule {
-            server.rdb.bgsave_scheduled = true;
-            server.reply(id).status("Background saving scheduled");
-        } else {
-            server.reply(id).error(&CommandError::BgsaveInProgress);
-        }
+        server.reply(id).error(&CommandError::BgsaveInProgress);
+        return;
+    }
+    // Inside EXEC a fork would copy a half-run transaction: the save runs
+    // from server_cron instead. (SCHEDULE matters only while a child of
+    // another kind runs, and ferrodis has no other kind yet.)
+    if super::multi::in_multi(server, id) {
+        server.rdb.bgsave_scheduled = true;
+        server.reply(id).status("Background saving scheduled");
         return;
     }
     match rdb_save_background(server) {
