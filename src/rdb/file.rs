@@ -150,6 +150,11 @@ pub trait Sink {
     fn resize_db(&mut self, keys: u64, expires: u64) {
         let _ = (keys, expires);
     }
+    /// A key's name, read before its value: a chance to start fetching
+    /// what storing it will touch.
+    fn key_ahead(&mut self, db: usize, key: &[u8]) {
+        let _ = (db, key);
+    }
     /// A key; an error refuses the file (e.g. a duplicate key).
     fn key(&mut self, key: LoadedKey) -> Result<(), String>;
     /// A key of a type this server cannot hold, which refuses the file:
@@ -255,6 +260,7 @@ pub fn load<R: Read>(inp: R, sink: &mut impl Sink, limits: &Limits) -> Result<Lo
             t if is_object_type(t) => {
                 let key_at = r.position();
                 let key = r.string("a key")?;
+                sink.key_ahead(db, &key);
                 if matches!(
                     t,
                     types::MODULE

@@ -216,7 +216,7 @@ pub fn read_value<R: Read>(
     use types::*;
     let at = r.position();
     let value = match t {
-        STRING => Value::string(&r.string("a string value")?),
+        STRING => string_value(r.string("a string value")?),
         LIST => {
             let n = r.count("list length")?;
             let mut l = List::new();
@@ -230,7 +230,7 @@ pub fn read_value<R: Read>(
             let entries = ziplist::entries(&blob).map_err(|e| blob_error(r, at, "ziplist", e))?;
             let mut l = List::new();
             for e in entries {
-                l.push(&e.bytes(), End::Tail, limits.list);
+                with_bytes(e, |b| l.push(b, End::Tail, limits.list));
             }
             Value::List(Box::new(l))
         }
@@ -254,13 +254,11 @@ pub fn read_value<R: Read>(
         SET_INTSET => {
             let blob = r.string("an intset")?;
             let members = intset::members(&blob).map_err(|e| blob_error(r, at, "intset", e))?;
-            let mut s = Set::new_for(b"0");
-            let mut buf = [0u8; 20];
-            for n in members {
-                let len = crate::server::reply::write_i64(&mut buf, n);
-                s.add(&buf[..len], limits.set_max_intset);
-            }
-            Value::Set(Box::new(s))
+            // Checked sorted and unique: taken as they are.
+            Value::Set(Box::new(Set::from_sorted_ints(
+                members,
+                limits.set_max_intset,
+            )))
         }
         SET_LISTPACK => {
             let blob = r.string("a set listpack")?;
@@ -369,7 +367,10 @@ pub fn read_value<R: Read>(
             }
             let mut h = Hash::new();
             for pair in entries.chunks_exact(2) {
-                if !h.set(&pair[0].bytes(), &pair[1].bytes(), limits.hash) {
+                let new = with_bytes(pair[0], |f| {
+                    with_bytes(pair[1], |v| h.set(f, v, limits.hash))
+                });
+                if !new {
                     return Err(r.corrupt_at(at, "duplicate hash field"));
                 }
             }
@@ -408,13 +409,36 @@ fn read_quicklist<R: Read>(r: &mut Reader<R>, t: u8, limits: &Limits) -> Result<
                 };
                 // An empty node is skipped, as Redis does.
                 for e in entries {
-                    l.push(&e.bytes(), End::Tail, limits.list);
+                    with_bytes(e, |b| l.push(b, End::Tail, limits.list));
                 }
             }
             other => return Err(r.corrupt_at(at, format!("unknown quicklist container {other}"))),
         }
     }
     Ok(Value::List(Box::new(l)))
+}
+
+/// Calls `f` with the bytes of an entry, integers written into a stack
+/// buffer (no allocation per element).
+fn with_bytes<T>(e: Entry<'_>, f: impl FnOnce(&[u8]) -> T) -> T {
+    match e {
+        Entry::Str(s) => f(s),
+        Entry::Int(n) => {
+            let mut buf = [0u8; 20];
+            let len = crate::server::reply::write_i64(&mut buf, n);
+            f(&buf[..len])
+        }
+    }
+}
+
+/// A loaded string value, encoded as Redis encodes it on load, keeping
+/// the loaded allocation for a long one.
+fn string_value(bytes: Vec<u8>) -> Value {
+    if bytes.len() > crate::server::object::EMBSTR_SIZE_LIMIT {
+        Value::raw(bytes)
+    } else {
+        Value::string(&bytes)
+    }
 }
 
 /// A score held in a listpack entry; `None` when it is not a number or

@@ -36,7 +36,7 @@
 //! is accepted ([`OFF_ONLY`]). Any other value is refused, from a config
 //! file, the command line or CONFIG SET, with
 //! `<name> <value> is not supported yet by ferrodis`. "Off" is `no`, `0` or
-//! the empty value. These are: `save` (RDB), `appendonly` (AOF),
+//! the empty value. These are: `appendonly` (AOF),
 //! `replicaof`, `cluster-enabled`, `maxmemory` and `maxmemory-clients`
 //! (eviction), `tls-port`, `unixsocket`, `aclfile`, `syslog-enabled`,
 //! `supervised`, `latency-monitor-threshold` and `oom-score-adj`. The issue that builds the subsystem drops the flag.
@@ -74,10 +74,8 @@
 //! removed. Unknown directives become `# ??? <line>`, runs of empty lines
 //! collapse into one, and memory values are written with units (`512mb`).
 //!
-//! Deviations from Redis: `daemonize yes` is refused; the default `save` is
-//! `""` and the default `bind` is `127.0.0.1 -::1`; a `save` line replaces
-//! rather than extends the previous one (moot while only `save ""` is
-//! accepted); `include`, `rename-command`, `user`, `loadmodule` and module
+//! Deviations from Redis: `daemonize yes` is refused; the default `bind`
+//! is `127.0.0.1 -::1`; `include`, `rename-command`, `user`, `loadmodule` and module
 //! parameters are not known, so CONFIG REWRITE writes no `user` line;
 //! values are UTF-8 (invalid bytes become U+FFFD).
 
@@ -1726,6 +1724,10 @@ const DEPRECATED: &[&str] = &[
 /// Applies config text line by line (`loadServerConfigFromString`). The
 /// error is the full fatal message naming the line and the problem.
 pub fn load_from_string(config: &mut Config, text: &str) -> Result<(), String> {
+    // The first `save` line replaces the default points; later ones add
+    // to them (`setConfigSaveOption`'s `save_loaded`), so the three lines
+    // CONFIG REWRITE writes read back as three points.
+    let mut save_seen = false;
     for (i, raw) in text.split('\n').enumerate() {
         let line = raw.trim_matches(|c: char| " \t\r\n".contains(c));
         if line.is_empty() || line.starts_with('#') {
@@ -1766,6 +1768,22 @@ pub fn load_from_string(config: &mut Config, text: &str) -> Result<(), String> {
             }
             _ => values,
         };
+        let added;
+        let values = if param.name == "save" && save_seen && values != [""] {
+            let mut all: Vec<String> = config
+                .save
+                .iter()
+                .flat_map(|(s, c)| [s.to_string(), c.to_string()])
+                .collect();
+            all.extend_from_slice(values);
+            added = all;
+            &added[..]
+        } else {
+            values
+        };
+        if param.name == "save" {
+            save_seen = true;
+        }
         param.set(config, values).map_err(|e| fail(&e))?;
     }
     Ok(())
@@ -2121,6 +2139,19 @@ mod tests {
             set(&mut c, "dbfilename", &["a/b"]).unwrap_err(),
             "dbfilename can't be a path, just a filename"
         );
+    }
+
+    #[test]
+    fn save_lines_add_up_after_the_first() {
+        let mut c = Config::new();
+        load_from_string(&mut c, "save 900 1\nsave 300 10\n").expect("valid");
+        assert_eq!(get(&c, "save"), "900 1 300 10");
+        load_from_string(&mut c, "save 60 5\n").expect("valid");
+        assert_eq!(get(&c, "save"), "60 5", "a new load starts over");
+        load_from_string(&mut c, "save \"\"\nsave 10 1\n").expect("valid");
+        assert_eq!(get(&c, "save"), "10 1");
+        load_from_string(&mut c, "save 10 1\nsave \"\"\n").expect("valid");
+        assert_eq!(get(&c, "save"), "");
     }
 
     #[test]

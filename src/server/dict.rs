@@ -423,6 +423,28 @@ impl<V> Dict<V> {
         self.rehash_idx = Some(0);
     }
 
+    /// Asks the CPU to start loading the bucket `key` hashes to, so that a
+    /// later insert of `key` does not wait for memory: RDB loading calls
+    /// it as soon as it has read a key, and parses the value meanwhile.
+    /// Only a hint: it changes nothing.
+    pub fn prefetch(&self, key: &[u8]) {
+        let hash = self.hash(key);
+        for t in &self.tables {
+            if let Some(bucket) = t.buckets.get(hash as usize & t.mask()) {
+                prefetch_read(bucket);
+            }
+        }
+    }
+
+    /// Grows an empty dictionary to hold `n` entries without rehashing
+    /// (`dictExpand`, as RDB loading does on RESIZEDB). Does nothing to a
+    /// dictionary that holds entries.
+    pub fn expand_empty(&mut self, n: usize) {
+        if self.is_empty() && !self.is_rehashing() && n > self.tables[0].buckets.len() {
+            self.tables[0] = Table::with_size(n.max(INITIAL_SIZE).next_power_of_two());
+        }
+    }
+
     /// Shrinks a table that is less than 10% used down to fit
     /// (`htNeedsResize` + `dictResize`), starting an incremental rehash.
     /// Returns whether a shrink was started.
@@ -690,6 +712,19 @@ impl<V> Drop for Dict<V> {
             }
         }
     }
+}
+
+/// A read prefetch of the cache line holding `*p`.
+#[inline]
+fn prefetch_read<T>(p: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint; it never faults, whatever the address.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((p as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@
 //! log or socket of the parent runs twice.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
+use std::io::Read;
 use std::time::Instant;
 
 use log::{info, warn};
@@ -415,7 +415,7 @@ pub fn cron(server: &mut Server) {
         || server.rdb.last_bgsave_ok;
     let since = now.saturating_sub(server.rdb.lastsave);
     let due = server.config.save.iter().find(|&&(seconds, changes)| {
-        server.dirty >= changes as u64 && since >= seconds as u64 && retry_ok
+        server.dirty >= changes as u64 && since > seconds as u64 && retry_ok
     });
     if let Some(&(seconds, changes)) = due {
         let _ = changes;
@@ -449,6 +449,38 @@ struct ServerSink<'a> {
     expired: u64,
     /// DEBUG RELOAD loads over what is there (`RDBFLAGS_ALLOW_DUP`).
     allow_dup: bool,
+    /// The database the next RESIZEDB is about.
+    db: usize,
+    /// The file's length: a RESIZEDB hint above it is a lie (every key
+    /// takes bytes), so tables are never sized by one.
+    file_len: u64,
+}
+
+impl ServerSink<'_> {
+    /// Stores one key in its database.
+    fn store(&mut self, k: LoadedKey) -> Result<(), String> {
+        let lru = self.server.lru_clock;
+        let db = &mut self.server.dbs[k.db];
+        let obj = Obj {
+            value: k.value,
+            lru,
+        };
+        if db.dict.insert(&k.key, obj).is_some() {
+            if !self.allow_dup {
+                return Err(format!(
+                    "duplicate key '{}' found in the RDB file",
+                    String::from_utf8_lossy(&k.key)
+                ));
+            }
+            // DEBUG RELOAD MERGE: the file's value won; drop the old TTL.
+            db.remove_expire(&k.key);
+        }
+        if let Some(when) = k.expire_ms {
+            db.set_expire(&k.key, when);
+        }
+        self.loaded += 1;
+        Ok(())
+    }
 }
 
 impl Sink for ServerSink<'_> {
@@ -486,7 +518,23 @@ impl Sink for ServerSink<'_> {
                 self.server.dbs.len()
             ));
         }
+        self.db = db as usize;
         Ok(())
+    }
+
+    fn resize_db(&mut self, keys: u64, expires: u64) {
+        // Sized once, as Redis's dictExpand on RESIZEDB: no rehashing
+        // while a million keys go in.
+        let cap = |n: u64| usize::try_from(n.min(self.file_len)).unwrap_or(0);
+        let db = &mut self.server.dbs[self.db];
+        db.dict.expand_empty(cap(keys));
+        db.expires.expand_empty(cap(expires));
+    }
+
+    fn key_ahead(&mut self, db: usize, key: &[u8]) {
+        if let Some(d) = self.server.dbs.get(db) {
+            d.dict.prefetch(key);
+        }
     }
 
     fn key(&mut self, k: LoadedKey) -> Result<(), String> {
@@ -495,29 +543,7 @@ impl Sink for ServerSink<'_> {
             self.expired += 1;
             return Ok(());
         }
-        let db = &mut self.server.dbs[k.db];
-        if db.dict.contains_key(&k.key) {
-            if !self.allow_dup {
-                return Err(format!(
-                    "duplicate key '{}' found in the RDB file",
-                    String::from_utf8_lossy(&k.key)
-                ));
-            }
-            db.delete(&k.key);
-        }
-        let lru = self.server.lru_clock;
-        db.dict.insert(
-            &k.key,
-            Obj {
-                value: k.value,
-                lru,
-            },
-        );
-        if let Some(when) = k.expire_ms {
-            db.set_expire(&k.key, when);
-        }
-        self.loaded += 1;
-        Ok(())
+        self.store(k)
     }
 
     fn empty_key(&mut self, _db: usize, key: &[u8]) {
@@ -541,14 +567,18 @@ pub fn rdb_load(server: &mut Server, path: &str, allow_dup: bool) -> Result<bool
         Err(e) => return Err(format!("Fatal error loading the DB: {e}. Exiting.")),
     };
     let limits = load_limits(server);
+    let file_len = f.metadata().map(|m| m.len()).unwrap_or(0);
     let mut sink = ServerSink {
         now_ms: super::mstime(),
         server,
         loaded: 0,
         expired: 0,
         allow_dup,
+        db: 0,
+        file_len,
     };
-    let result = file::load(BufReader::with_capacity(1 << 16, f), &mut sink, &limits);
+    // The reader buffers on its own.
+    let result = file::load(f, &mut sink, &limits);
     let (loaded, expired) = (sink.loaded, sink.expired);
     server.rdb.last_load_keys_loaded = loaded;
     server.rdb.last_load_keys_expired = expired;

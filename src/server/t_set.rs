@@ -104,6 +104,19 @@ impl Set {
         Set { repr }
     }
 
+    /// A set of `ints`, which must ascend without duplicates (an intset
+    /// read from an RDB file, already checked); a hashtable when there are
+    /// more than `max_intset`.
+    pub fn from_sorted_ints(ints: Vec<i64>, max_intset: usize) -> Set {
+        let mut s = Set {
+            repr: Repr::Ints(ints),
+        };
+        if s.len() > max_intset {
+            s.convert();
+        }
+        s
+    }
+
     /// OBJECT ENCODING's name for the value.
     pub fn encoding(&self) -> &'static str {
         match self.repr {
