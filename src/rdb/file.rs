@@ -94,8 +94,18 @@ pub fn save<W: Write>(out: W, dbs: &[Db], opts: &SaveOptions) -> Result<(W, u64)
         w.u8(opcodes::RESIZEDB)?;
         w.len(db.dict.len() as u64)?;
         w.len(db.expires.len() as u64)?;
-        for (key, obj) in db.dict.iter() {
-            if let Some(&when) = db.expires.get(key.as_bytes()) {
+        let has_expires = !db.expires.is_empty();
+        let mut entries = db.dict.iter().peekable();
+        while let Some((key, obj)) = entries.next() {
+            // The next key's expiry bucket is fetched while this key is
+            // written: the lookup is a cache miss otherwise.
+            if let Some((next, _)) = entries.peek().filter(|_| has_expires) {
+                db.expires.prefetch(next.as_bytes());
+            }
+            if let Some(&when) = has_expires
+                .then(|| db.expires.get(key.as_bytes()))
+                .flatten()
+            {
                 w.u8(opcodes::EXPIRETIME_MS)?;
                 w.i64_le(when)?;
             }

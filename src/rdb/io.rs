@@ -50,6 +50,9 @@ pub struct Writer<W: Write> {
     written: u64,
     /// `rdbcompression`: LZF for strings over 20 bytes.
     pub compress: bool,
+    /// The LZF hash table and output, reused from string to string.
+    lzf_table: Vec<u32>,
+    lzf_out: Vec<u8>,
 }
 
 impl<W: Write> Writer<W> {
@@ -61,6 +64,8 @@ impl<W: Write> Writer<W> {
             crc: CRC64.digest(),
             written: 0,
             compress,
+            lzf_table: Vec::new(),
+            lzf_out: Vec::new(),
         }
     }
 
@@ -124,13 +129,17 @@ impl<W: Write> Writer<W> {
                 }
             }
         }
-        if self.compress && s.len() > 20 {
-            if let Some(packed) = lzf::compress(s, s.len() - 4) {
-                self.u8((ENCVAL << 6) | ENC_LZF)?;
-                self.len(packed.len() as u64)?;
-                self.len(s.len() as u64)?;
-                return self.bytes(&packed);
-            }
+        if self.compress
+            && s.len() > 20
+            && lzf::compress_into(s, s.len() - 4, &mut self.lzf_table, &mut self.lzf_out)
+        {
+            let packed = std::mem::take(&mut self.lzf_out);
+            self.u8((ENCVAL << 6) | ENC_LZF)?;
+            self.len(packed.len() as u64)?;
+            self.len(s.len() as u64)?;
+            let result = self.bytes(&packed);
+            self.lzf_out = packed;
+            return result;
         }
         self.len(s.len() as u64)?;
         self.bytes(s)

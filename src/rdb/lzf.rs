@@ -65,61 +65,74 @@ const MAX_EXPANSION: usize = MAX_REF / 3;
 /// the part of its 0 return, also for an empty input. The caller decides
 /// whether to try at all (Redis only tries strings over 20 bytes).
 pub fn compress(input: &[u8], max_out: usize) -> Option<Vec<u8>> {
-    if input.is_empty() {
-        return None;
+    let mut out = Vec::new();
+    compress_into(input, max_out, &mut Vec::new(), &mut out).then_some(out)
+}
+
+/// [`compress`] into `out` (cleared first), with `table` as the hash
+/// table: a saver compressing many strings passes the same two buffers
+/// each time, so no call allocates or clears more than its input needs.
+/// Returns false where `compress` returns `None`.
+pub fn compress_into(
+    input: &[u8],
+    max_out: usize,
+    table: &mut Vec<u32>,
+    out: &mut Vec<u8>,
+) -> bool {
+    out.clear();
+    // Positions are stored as u32 (RDB strings compressed here are far
+    // below 4 GiB; a longer one is written plain).
+    if input.is_empty() || u32::try_from(input.len()).is_err() {
+        return false;
     }
     let hlog = input
         .len()
         .next_power_of_two()
         .trailing_zeros()
         .clamp(4, HLOG);
-    let mut table = vec![0usize; 1 << hlog];
+    // Slot values are position + 1; 0 is an empty slot.
+    table.clear();
+    table.resize(1 << hlog, 0);
     // Never more than max_out; the worst case for incompressible data is
     // one control byte per 32 literals.
     let worst = input.len() + input.len() / MAX_LIT + 1;
-    let mut out = Vec::with_capacity(worst.min(max_out));
+    out.reserve(worst.min(max_out));
 
     let mut lit_start = 0;
     let mut ip: usize = 0;
     while let Some(&[a, b, c]) = input.get(ip..ip.saturating_add(3)) {
         let slot = hash(a, b, c, hlog);
-        let cand = table.get(slot).copied().unwrap_or(0);
-        if let Some(e) = table.get_mut(slot) {
-            *e = ip;
-        }
-        let len = if cand < ip && ip - cand <= MAX_OFF {
-            match_len(input, cand, ip)
-        } else {
-            0
+        let Some(e) = table.get_mut(slot) else {
+            return false;
+        };
+        let seen = *e as usize;
+        *e = ip as u32 + 1;
+        let len = match seen.checked_sub(1) {
+            Some(cand) if cand < ip && ip - cand <= MAX_OFF => match_len(input, cand, ip),
+            _ => 0,
         };
         if len < 3 {
             ip += 1;
             continue;
         }
-        emit_literals(
-            &mut out,
-            input.get(lit_start..ip).unwrap_or_default(),
-            max_out,
-        )?;
-        emit_backref(&mut out, ip - cand - 1, len, max_out)?;
+        if emit_literals(out, input.get(lit_start..ip).unwrap_or_default(), max_out).is_none()
+            || emit_backref(out, ip - seen, len, max_out).is_none()
+        {
+            return false;
+        }
         // Remember the positions inside the match too, so the next match
         // can start from any of them.
         for p in ip + 1..ip + len {
             if let Some(&[a, b, c]) = input.get(p..p.saturating_add(3)) {
                 if let Some(e) = table.get_mut(hash(a, b, c, hlog)) {
-                    *e = p;
+                    *e = p as u32 + 1;
                 }
             }
         }
         ip += len;
         lit_start = ip;
     }
-    emit_literals(
-        &mut out,
-        input.get(lit_start..).unwrap_or_default(),
-        max_out,
-    )?;
-    Some(out)
+    emit_literals(out, input.get(lit_start..).unwrap_or_default(), max_out).is_some()
 }
 
 /// Slot of the triple `a b c` in a table of `2^hlog` slots (Knuth's

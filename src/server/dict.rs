@@ -687,7 +687,12 @@ impl<V> Dict<V> {
     /// Every entry, in bucket order.
     pub fn iter(&self) -> impl Iterator<Item = (&Sds, &V)> {
         self.tables.iter().flat_map(|t| {
-            t.buckets.iter().flat_map(|b| {
+            t.buckets.iter().enumerate().flat_map(|(i, b)| {
+                // A full walk is bound by the entry misses: start loading
+                // the entry a few buckets ahead while this one is used.
+                if let Some(Some(ahead)) = t.buckets.get(i + ITER_PREFETCH_DISTANCE) {
+                    prefetch_read(&**ahead);
+                }
                 let mut link = b.as_deref();
                 std::iter::from_fn(move || {
                     let e = link?;
@@ -713,6 +718,9 @@ impl<V> Drop for Dict<V> {
         }
     }
 }
+
+/// How many buckets ahead a full iteration prefetches.
+const ITER_PREFETCH_DISTANCE: usize = 8;
 
 /// A read prefetch of the cache line holding `*p`.
 #[inline]
