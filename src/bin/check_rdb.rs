@@ -40,7 +40,7 @@ impl Sink for Census {
         Ok(())
     }
 
-    fn key(&mut self, k: LoadedKey) -> Result<(), String> {
+    fn key(&mut self, k: LoadedKey<'_>) -> Result<(), String> {
         self.total += 1;
         if let Some(when) = k.expire_ms {
             self.expires += 1;

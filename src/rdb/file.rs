@@ -129,11 +129,12 @@ fn write_key_value<W: Write>(w: &mut Writer<W>, key: &[u8], v: &Value) -> std::i
     value::write_value(w, v)
 }
 
-/// One key read from a file, with what preceded it.
+/// One key read from a file, with what preceded it. The name is borrowed
+/// from the loader's buffer.
 #[derive(Debug)]
-pub struct LoadedKey {
+pub struct LoadedKey<'a> {
     pub db: usize,
-    pub key: Vec<u8>,
+    pub key: &'a [u8],
     pub value: Value,
     /// Unix time in ms, when the key has an expiry.
     pub expire_ms: Option<i64>,
@@ -166,7 +167,7 @@ pub trait Sink {
         let _ = (db, key);
     }
     /// A key; an error refuses the file (e.g. a duplicate key).
-    fn key(&mut self, key: LoadedKey) -> Result<(), String>;
+    fn key(&mut self, key: LoadedKey<'_>) -> Result<(), String>;
     /// A key of a type this server cannot hold, which refuses the file:
     /// the message names the key and the type.
     fn unsupported(&mut self, db: usize, key: &[u8], t: u8) -> String {
@@ -221,6 +222,9 @@ pub fn load<R: Read>(inp: R, sink: &mut impl Sink, limits: &Limits) -> Result<Lo
             )
         })?;
     let mut db = 0usize;
+    // Scratch space reused for every key name and value.
+    let mut key = Vec::new();
+    let mut buf = Vec::new();
     let mut expire_ms: Option<i64> = None;
     let mut idle_secs: Option<u64> = None;
     let mut freq: Option<u8> = None;
@@ -269,7 +273,7 @@ pub fn load<R: Read>(inp: R, sink: &mut impl Sink, limits: &Limits) -> Result<Lo
             }
             t if is_object_type(t) => {
                 let key_at = r.position();
-                let key = r.string("a key")?;
+                r.string_into(&mut key, "a key")?;
                 sink.key_ahead(db, &key);
                 if matches!(
                     t,
@@ -284,22 +288,23 @@ pub fn load<R: Read>(inp: R, sink: &mut impl Sink, limits: &Limits) -> Result<Lo
                     let what = sink.unsupported(db, &key, t);
                     return Err(r.corrupt_at(at, what));
                 }
-                let value = value::read_value(&mut r, t, limits).map_err(|e| match e {
-                    Error::Corrupt { offset, what } => Error::Corrupt {
-                        offset,
-                        what: format!(
-                            "{what} in the {} value of key '{}'",
-                            type_name(t),
-                            String::from_utf8_lossy(&key)
-                        ),
-                    },
-                    other => other,
-                })?;
+                let value =
+                    value::read_value(&mut r, t, limits, &mut buf).map_err(|e| match e {
+                        Error::Corrupt { offset, what } => Error::Corrupt {
+                            offset,
+                            what: format!(
+                                "{what} in the {} value of key '{}'",
+                                type_name(t),
+                                String::from_utf8_lossy(&key)
+                            ),
+                        },
+                        other => other,
+                    })?;
                 match value {
                     Some(value) => sink
                         .key(LoadedKey {
                             db,
-                            key,
+                            key: &key,
                             value,
                             expire_ms: expire_ms.take(),
                             idle_secs: idle_secs.take(),
@@ -422,7 +427,7 @@ pub fn payload_value(p: &[u8], limits: &Limits) -> Result<Value, PayloadError> {
     if !is_object_type(t) {
         return Err(PayloadError::BadData);
     }
-    match value::read_value(&mut r, t, limits) {
+    match value::read_value(&mut r, t, limits, &mut Vec::new()) {
         Ok(Some(v)) => Ok(v),
         _ => Err(PayloadError::BadData),
     }
@@ -455,16 +460,29 @@ mod tests {
     /// Collects what a load hands over.
     #[derive(Default)]
     struct Collect {
-        keys: Vec<LoadedKey>,
+        keys: Vec<Owned>,
         aux: Vec<(Vec<u8>, Vec<u8>)>,
+    }
+
+    /// A [`LoadedKey`] kept past the load.
+    struct Owned {
+        db: usize,
+        key: Vec<u8>,
+        value: Value,
+        expire_ms: Option<i64>,
     }
 
     impl Sink for Collect {
         fn aux(&mut self, key: &[u8], value: &[u8]) {
             self.aux.push((key.to_vec(), value.to_vec()));
         }
-        fn key(&mut self, key: LoadedKey) -> Result<(), String> {
-            self.keys.push(key);
+        fn key(&mut self, key: LoadedKey<'_>) -> Result<(), String> {
+            self.keys.push(Owned {
+                db: key.db,
+                key: key.key.to_vec(),
+                value: key.value,
+                expire_ms: key.expire_ms,
+            });
             Ok(())
         }
     }

@@ -345,8 +345,16 @@ impl<R: Read> Reader<R> {
 
     /// `n` bytes into a new vector that grows only as the bytes arrive.
     pub fn vec(&mut self, n: u64, what: &str) -> Result<Vec<u8>, Error> {
-        let first = usize::try_from(n).unwrap_or(usize::MAX).min(GROW_STEP);
-        let mut out = Vec::with_capacity(first);
+        let mut out = Vec::new();
+        self.vec_into(n, &mut out, what)?;
+        Ok(out)
+    }
+
+    /// `n` bytes into `out` (cleared first), growing it only as the bytes
+    /// arrive.
+    fn vec_into(&mut self, n: u64, out: &mut Vec<u8>, what: &str) -> Result<(), Error> {
+        out.clear();
+        out.reserve(usize::try_from(n).unwrap_or(usize::MAX).min(GROW_STEP));
         let mut left = n;
         while left > 0 {
             if !self.fill()? {
@@ -358,7 +366,7 @@ impl<R: Read> Reader<R> {
             self.start += take;
             left -= take as u64;
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Skips `n` bytes.
@@ -422,22 +430,40 @@ impl<R: Read> Reader<R> {
 
     /// A string in any of its encodings (`rdbGenericLoadStringObject`).
     pub fn string(&mut self, what: &str) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::new();
+        self.string_into(&mut out, what)?;
+        Ok(out)
+    }
+
+    /// [`Reader::string`] into `out` (cleared first): a loader that reads
+    /// millions of keys and values reuses one buffer instead of allocating
+    /// one per string.
+    pub fn string_into(&mut self, out: &mut Vec<u8>, what: &str) -> Result<(), Error> {
         let at = self.position();
+        let int = |out: &mut Vec<u8>, n: i64| {
+            out.clear();
+            let mut buf = [0u8; 20];
+            let len = crate::server::reply::write_i64(&mut buf, n);
+            out.extend_from_slice(&buf[..len]);
+        };
         match self.len_or_enc(what)? {
-            Len::Plain(n) => self.vec(n, what),
+            Len::Plain(n) => self.vec_into(n, out, what),
             Len::Encoded(ENC_INT8) => {
                 let v = self.u8(what)? as i8;
-                Ok(i64::from(v).to_string().into_bytes())
+                int(out, i64::from(v));
+                Ok(())
             }
             Len::Encoded(ENC_INT16) => {
                 let mut v = [0u8; 2];
                 self.exact(&mut v, what)?;
-                Ok(i16::from_le_bytes(v).to_string().into_bytes())
+                int(out, i64::from(i16::from_le_bytes(v)));
+                Ok(())
             }
             Len::Encoded(ENC_INT32) => {
                 let mut v = [0u8; 4];
                 self.exact(&mut v, what)?;
-                Ok(i32::from_le_bytes(v).to_string().into_bytes())
+                int(out, i64::from(i32::from_le_bytes(v)));
+                Ok(())
             }
             Len::Encoded(ENC_LZF) => {
                 let clen = self.len(what)?;
@@ -448,7 +474,7 @@ impl<R: Read> Reader<R> {
                 })?;
                 let data_at = self.position();
                 let packed = self.vec(clen, what)?;
-                lzf::decompress(&packed, ulen).map_err(|e| {
+                *out = lzf::decompress(&packed, ulen).map_err(|e| {
                     self.corrupt_at(
                         data_at,
                         format!(
@@ -456,7 +482,8 @@ impl<R: Read> Reader<R> {
                             e.what, e.offset
                         ),
                     )
-                })
+                })?;
+                Ok(())
             }
             Len::Encoded(k) => {
                 Err(self.corrupt_at(at, format!("unknown string encoding {k} in {what}")))

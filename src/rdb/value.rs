@@ -224,41 +224,50 @@ fn push_score(lp: &mut listpack::Writer, s: f64) {
 
 /// Reads the payload of a value of type `t` (`rdbLoadObject`). `Ok(None)`
 /// is an empty collection, which the caller skips.
+///
+/// `buf` is scratch space the caller keeps from value to value: strings
+/// and blobs are read into it rather than into a new vector each.
 pub fn read_value<R: Read>(
     r: &mut Reader<R>,
     t: u8,
     limits: &Limits,
+    buf: &mut Vec<u8>,
 ) -> Result<Option<Value>, Error> {
     use types::*;
     let at = r.position();
     let value = match t {
-        STRING => string_value(r.string("a string value")?),
+        STRING => {
+            r.string_into(buf, "a string value")?;
+            string_value(buf)
+        }
         LIST => {
             let n = r.count("list length")?;
             let mut l = List::new();
             for _ in 0..n {
-                l.push(&r.string("a list element")?, End::Tail, limits.list);
+                r.string_into(buf, "a list element")?;
+                l.push(buf, End::Tail, limits.list);
             }
             Value::List(Box::new(l))
         }
         LIST_ZIPLIST => {
-            let blob = r.string("a ziplist")?;
-            let entries = ziplist::entries(&blob).map_err(|e| blob_error(r, at, "ziplist", e))?;
+            r.string_into(buf, "a ziplist")?;
+            let blob = &buf[..];
+            let entries = ziplist::entries(blob).map_err(|e| blob_error(r, at, "ziplist", e))?;
             let mut l = List::new();
             for e in entries {
                 with_bytes(e, |b| l.push(b, End::Tail, limits.list));
             }
             Value::List(Box::new(l))
         }
-        LIST_QUICKLIST | LIST_QUICKLIST_2 => read_quicklist(r, t, limits)?,
+        LIST_QUICKLIST | LIST_QUICKLIST_2 => read_quicklist(r, t, limits, buf)?,
         SET => {
             let n = r.count("set size")?;
             let mut s: Option<Set> = None;
             for _ in 0..n {
                 let m_at = r.position();
-                let m = r.string("a set member")?;
-                let set = s.get_or_insert_with(|| Set::new_for(&m));
-                if !set.add(&m, limits.set_max_intset) {
+                r.string_into(buf, "a set member")?;
+                let set = s.get_or_insert_with(|| Set::new_for(buf));
+                if !set.add(buf, limits.set_max_intset) {
                     return Err(r.corrupt_at(m_at, "duplicate set member"));
                 }
             }
@@ -268,8 +277,9 @@ pub fn read_value<R: Read>(
             }
         }
         SET_INTSET => {
-            let blob = r.string("an intset")?;
-            let members = intset::members(&blob).map_err(|e| blob_error(r, at, "intset", e))?;
+            r.string_into(buf, "an intset")?;
+            let blob = &buf[..];
+            let members = intset::members(blob).map_err(|e| blob_error(r, at, "intset", e))?;
             // Checked sorted and unique: taken as they are.
             Value::Set(Box::new(Set::from_sorted_ints(
                 members,
@@ -277,8 +287,9 @@ pub fn read_value<R: Read>(
             )))
         }
         SET_LISTPACK => {
-            let blob = r.string("a set listpack")?;
-            let entries = listpack::entries(&blob).map_err(|e| blob_error(r, at, "listpack", e))?;
+            r.string_into(buf, "a set listpack")?;
+            let blob = &buf[..];
+            let entries = listpack::entries(blob).map_err(|e| blob_error(r, at, "listpack", e))?;
             let mut s: Option<Set> = None;
             for e in entries {
                 let m = e.bytes();
@@ -320,11 +331,12 @@ pub fn read_value<R: Read>(
             Value::ZSet(Box::new(z))
         }
         ZSET_ZIPLIST | ZSET_LISTPACK => {
-            let blob = r.string("a sorted set listpack")?;
+            r.string_into(buf, "a sorted set listpack")?;
+            let blob = &buf[..];
             let entries = if t == ZSET_ZIPLIST {
-                ziplist::entries(&blob).map_err(|e| blob_error(r, at, "ziplist", e))?
+                ziplist::entries(blob).map_err(|e| blob_error(r, at, "ziplist", e))?
             } else {
-                listpack::entries(&blob).map_err(|e| blob_error(r, at, "listpack", e))?
+                listpack::entries(blob).map_err(|e| blob_error(r, at, "listpack", e))?
             };
             if entries.len() % 2 != 0 {
                 return Err(r.corrupt_at(at, "sorted set listpack with an odd number of entries"));
@@ -361,8 +373,9 @@ pub fn read_value<R: Read>(
             Value::Hash(Box::new(h))
         }
         HASH_ZIPMAP => {
-            let blob = r.string("a zipmap")?;
-            let pairs = zipmap::pairs(&blob).map_err(|e| blob_error(r, at, "zipmap", e))?;
+            r.string_into(buf, "a zipmap")?;
+            let blob = &buf[..];
+            let pairs = zipmap::pairs(blob).map_err(|e| blob_error(r, at, "zipmap", e))?;
             let mut h = Hash::new();
             for (f, v) in pairs {
                 if !h.set(f, v, limits.hash) {
@@ -372,11 +385,12 @@ pub fn read_value<R: Read>(
             Value::Hash(Box::new(h))
         }
         HASH_ZIPLIST | HASH_LISTPACK => {
-            let blob = r.string("a hash listpack")?;
+            r.string_into(buf, "a hash listpack")?;
+            let blob = &buf[..];
             let entries = if t == HASH_ZIPLIST {
-                ziplist::entries(&blob).map_err(|e| blob_error(r, at, "ziplist", e))?
+                ziplist::entries(blob).map_err(|e| blob_error(r, at, "ziplist", e))?
             } else {
-                listpack::entries(&blob).map_err(|e| blob_error(r, at, "listpack", e))?
+                listpack::entries(blob).map_err(|e| blob_error(r, at, "listpack", e))?
             };
             if entries.len() % 2 != 0 {
                 return Err(r.corrupt_at(at, "hash listpack with an odd number of entries"));
@@ -404,7 +418,12 @@ pub fn read_value<R: Read>(
 
 /// Lists of quicklist nodes, each a ziplist (type 14) or, in type 18, a
 /// container kind then a listpack or one plain element.
-fn read_quicklist<R: Read>(r: &mut Reader<R>, t: u8, limits: &Limits) -> Result<Value, Error> {
+fn read_quicklist<R: Read>(
+    r: &mut Reader<R>,
+    t: u8,
+    limits: &Limits,
+    buf: &mut Vec<u8>,
+) -> Result<Value, Error> {
     let n = r.count("quicklist node count")?;
     let mut l = List::new();
     for _ in 0..n {
@@ -414,14 +433,15 @@ fn read_quicklist<R: Read>(r: &mut Reader<R>, t: u8, limits: &Limits) -> Result<
         } else {
             CONTAINER_PACKED
         };
-        let blob = r.string("a quicklist node")?;
+        r.string_into(buf, "a quicklist node")?;
+        let blob = &buf[..];
         match container {
-            CONTAINER_PLAIN => l.push(&blob, End::Tail, limits.list),
+            CONTAINER_PLAIN => l.push(blob, End::Tail, limits.list),
             CONTAINER_PACKED => {
                 let entries = if t == types::LIST_QUICKLIST {
-                    ziplist::entries(&blob).map_err(|e| blob_error(r, at, "ziplist", e))?
+                    ziplist::entries(blob).map_err(|e| blob_error(r, at, "ziplist", e))?
                 } else {
-                    listpack::entries(&blob).map_err(|e| blob_error(r, at, "listpack", e))?
+                    listpack::entries(blob).map_err(|e| blob_error(r, at, "listpack", e))?
                 };
                 // An empty node is skipped, as Redis does.
                 for e in entries {
@@ -447,13 +467,13 @@ fn with_bytes<T>(e: Entry<'_>, f: impl FnOnce(&[u8]) -> T) -> T {
     }
 }
 
-/// A loaded string value, encoded as Redis encodes it on load, keeping
-/// the loaded allocation for a long one.
-fn string_value(bytes: Vec<u8>) -> Value {
-    if bytes.len() > crate::server::object::EMBSTR_SIZE_LIMIT {
-        Value::raw(bytes)
+/// A loaded string value, encoded as Redis encodes it on load. A long one
+/// takes the read buffer itself (the caller's next read allocates anew).
+fn string_value(buf: &mut Vec<u8>) -> Value {
+    if buf.len() > crate::server::object::EMBSTR_SIZE_LIMIT {
+        Value::raw(std::mem::take(buf))
     } else {
-        Value::string(&bytes)
+        Value::string(buf)
     }
 }
 

@@ -458,25 +458,25 @@ struct ServerSink<'a> {
 
 impl ServerSink<'_> {
     /// Stores one key in its database.
-    fn store(&mut self, k: LoadedKey) -> Result<(), String> {
+    fn store(&mut self, k: LoadedKey<'_>) -> Result<(), String> {
         let lru = self.server.lru_clock;
         let db = &mut self.server.dbs[k.db];
         let obj = Obj {
             value: k.value,
             lru,
         };
-        if db.dict.insert(&k.key, obj).is_some() {
+        if db.dict.insert(k.key, obj).is_some() {
             if !self.allow_dup {
                 return Err(format!(
                     "duplicate key '{}' found in the RDB file",
-                    String::from_utf8_lossy(&k.key)
+                    String::from_utf8_lossy(k.key)
                 ));
             }
             // DEBUG RELOAD MERGE: the file's value won; drop the old TTL.
-            db.remove_expire(&k.key);
+            db.remove_expire(k.key);
         }
         if let Some(when) = k.expire_ms {
-            db.set_expire(&k.key, when);
+            db.set_expire(k.key, when);
         }
         self.loaded += 1;
         Ok(())
@@ -537,7 +537,7 @@ impl Sink for ServerSink<'_> {
         }
     }
 
-    fn key(&mut self, k: LoadedKey) -> Result<(), String> {
+    fn key(&mut self, k: LoadedKey<'_>) -> Result<(), String> {
         // Expired keys are dropped by a master (this server is one).
         if k.expire_ms.is_some_and(|when| when < self.now_ms) {
             self.expired += 1;
