@@ -4,7 +4,8 @@
 # then for ROUNDS rounds, alternating which server goes first:
 #   - SAVE: wall time of the command;
 #   - load: a restart on the saved file, timed from the server's own
-#     "DB loaded from disk" log line;
+#     "DB loaded from disk" log line, and the CPU time the process had
+#     used once it answered (less sensitive to a noisy machine);
 #   - file size;
 #   - BGSAVE: latest_fork_usec;
 #   - p99 of redis-benchmark SET (50 clients, pipeline 1) while BGSAVEs
@@ -114,11 +115,15 @@ save_ms() { # kind -> ms of SAVE
     t1=$(date +%s%N)
     echo $(((t1 - t0) / 1000000))
 }
-load_s() { # kind -> seconds from the log line of a restart
+load_s() { # kind -> "wall cpu": seconds from the log line of a restart,
+           # and the CPU seconds (user + system) the process used by then
     stop "$1"
     : >"$work/$1/log"
     start "$1"
-    grep -o 'DB loaded from disk: [0-9.]*' "$work/$1/log" | tail -1 | awk '{ print $5 }'
+    local pid wall
+    pid=$(redis-cli -p "$(port_of "$1")" info server | tr -d '\r' | grep '^process_id:' | cut -d: -f2)
+    wall=$(grep -o 'DB loaded from disk: [0-9.]*' "$work/$1/log" | tail -1 | awk '{ print $5 }')
+    echo "$wall $(awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$pid/stat")"
 }
 fork_us() { # kind -> latest_fork_usec of a BGSAVE
     local port
@@ -146,10 +151,10 @@ printf '%-5s %9s %9s %9s %9s %11s %11s %8s %8s %9s %9s\n' round 'save ref' 'save
 for r in $(seq "$rounds"); do
     order="r f"
     [ $((r % 2)) = 0 ] && order="f r"
-    declare -A save load size fork p99n p99b
+    declare -A save load lcpu size fork p99n p99b
     for kind in $order; do save[$kind]=$(save_ms $kind); done
     for kind in $order; do size[$kind]=$(stat -c %s "$work/$kind/dump.rdb"); done
-    for kind in $order; do load[$kind]=$(load_s $kind); done
+    for kind in $order; do read -r load[$kind] lcpu[$kind] < <(load_s $kind); done
     for kind in $order; do fork[$kind]=$(fork_us $kind); done
     for kind in $order; do p99n[$kind]=$(p99 "$(port_of $kind)"); done
     for kind in $order; do p99b[$kind]=$(p99_bgsave $kind); done
@@ -158,6 +163,7 @@ for r in $(seq "$rounds"); do
         "${fork[r]}" "${fork[f]}" "${p99n[r]}" "${p99b[r]}" "${p99n[f]}" "${p99b[f]}"
     echo "      ratios cand/ref: save $(awk -v a="${save[f]}" -v b="${save[r]}" 'BEGIN{printf "%.2f", a/b}')" \
         " load $(awk -v a="${load[f]}" -v b="${load[r]}" 'BEGIN{printf "%.2f", a/b}')" \
+        " load-cpu ${lcpu[r]}s/${lcpu[f]}s $(awk -v a="${lcpu[f]}" -v b="${lcpu[r]}" 'BEGIN{printf "%.2f", a/b}')" \
         " size $(awk -v a="${size[f]}" -v b="${size[r]}" 'BEGIN{printf "%.3f", a/b}')" \
         " fork $(awk -v a="${fork[f]}" -v b="${fork[r]}" 'BEGIN{printf "%.2f", a/b}')" \
         " p99-under-bgsave $(awk -v a="${p99b[f]}" -v b="${p99b[r]}" 'BEGIN{printf "%.2f", a/b}')"

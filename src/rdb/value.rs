@@ -396,6 +396,9 @@ pub fn read_value<R: Read>(
                 return Err(r.corrupt_at(at, "hash listpack with an odd number of entries"));
             }
             let mut h = Hash::new();
+            if entries.len() / 2 <= limits.hash.entries {
+                h.reserve_listpack(entries.iter().map(entry_len));
+            }
             for pair in entries.chunks_exact(2) {
                 let new = with_bytes(pair[0], |f| {
                     with_bytes(pair[1], |v| h.set(f, v, limits.hash))
@@ -464,6 +467,14 @@ fn with_bytes<T>(e: Entry<'_>, f: impl FnOnce(&[u8]) -> T) -> T {
             let len = crate::server::reply::write_i64(&mut buf, n);
             f(&buf[..len])
         }
+    }
+}
+
+/// The length of an entry's bytes (integers as their decimal text).
+fn entry_len(e: &Entry<'_>) -> usize {
+    match *e {
+        Entry::Str(s) => s.len(),
+        Entry::Int(n) => crate::server::reply::write_i64(&mut [0u8; 20], n),
     }
 }
 

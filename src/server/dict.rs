@@ -311,9 +311,20 @@ impl<V> Dict<V> {
     /// Sets `key` to `value`, returning the old value if there was one
     /// (`dictReplace`).
     pub fn insert(&mut self, key: &[u8], value: V) -> Option<V> {
+        let hash = self.hash(key);
+        self.insert_hashed(hash, key, value)
+    }
+
+    /// The hash of `key` in this dictionary, for [`Dict::prefetch_hashed`]
+    /// and [`Dict::insert_hashed`].
+    pub fn hash_of(&self, key: &[u8]) -> u64 {
+        self.hash(key)
+    }
+
+    /// [`Dict::insert`] with the hash already computed (`hash_of(key)`).
+    pub fn insert_hashed(&mut self, hash: u64, key: &[u8], value: V) -> Option<V> {
         // One hash for the lookup and the insert: SET's path.
         self.rehash_step();
-        let hash = self.hash(key);
         let [t0, t1] = &mut self.tables;
         if let Some(e) = t0.find_mut(hash, key).or_else(|| t1.find_mut(hash, key)) {
             return Some(std::mem::replace(&mut e.value, value));
@@ -428,7 +439,11 @@ impl<V> Dict<V> {
     /// it as soon as it has read a key, and parses the value meanwhile.
     /// Only a hint: it changes nothing.
     pub fn prefetch(&self, key: &[u8]) {
-        let hash = self.hash(key);
+        self.prefetch_hashed(self.hash(key));
+    }
+
+    /// [`Dict::prefetch`] with the hash already computed.
+    pub fn prefetch_hashed(&self, hash: u64) {
         for t in &self.tables {
             if let Some(bucket) = t.buckets.get(hash as usize & t.mask()) {
                 prefetch_read(bucket);

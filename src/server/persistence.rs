@@ -454,18 +454,26 @@ struct ServerSink<'a> {
     /// The file's length: a RESIZEDB hint above it is a lie (every key
     /// takes bytes), so tables are never sized by one.
     file_len: u64,
+    /// The hash `key_ahead` computed for the key being read, and its db:
+    /// storing that key reuses it.
+    ahead: Option<(usize, u64)>,
 }
 
 impl ServerSink<'_> {
     /// Stores one key in its database.
     fn store(&mut self, k: LoadedKey<'_>) -> Result<(), String> {
         let lru = self.server.lru_clock;
+        let ahead = self.ahead.take();
         let db = &mut self.server.dbs[k.db];
+        let hash = match ahead {
+            Some((d, h)) if d == k.db => h,
+            _ => db.dict.hash_of(k.key),
+        };
         let obj = Obj {
             value: k.value,
             lru,
         };
-        if db.dict.insert(k.key, obj).is_some() {
+        if db.dict.insert_hashed(hash, k.key, obj).is_some() {
             if !self.allow_dup {
                 return Err(format!(
                     "duplicate key '{}' found in the RDB file",
@@ -532,15 +540,18 @@ impl Sink for ServerSink<'_> {
     }
 
     fn key_ahead(&mut self, db: usize, key: &[u8]) {
-        if let Some(d) = self.server.dbs.get(db) {
-            d.dict.prefetch(key);
-        }
+        self.ahead = self.server.dbs.get(db).map(|d| {
+            let hash = d.dict.hash_of(key);
+            d.dict.prefetch_hashed(hash);
+            (db, hash)
+        });
     }
 
     fn key(&mut self, k: LoadedKey<'_>) -> Result<(), String> {
         // Expired keys are dropped by a master (this server is one).
         if k.expire_ms.is_some_and(|when| when < self.now_ms) {
             self.expired += 1;
+            self.ahead = None;
             return Ok(());
         }
         self.store(k)
@@ -576,6 +587,7 @@ pub fn rdb_load(server: &mut Server, path: &str, allow_dup: bool) -> Result<bool
         allow_dup,
         db: 0,
         file_len,
+        ahead: None,
     };
     // The reader buffers on its own.
     let result = file::load(f, &mut sink, &limits);

@@ -340,6 +340,15 @@ impl Hash {
         }
     }
 
+    /// Makes room in a listpack hash for strings of the given lengths (a
+    /// loader that knows every pair up front grows the buffer once).
+    pub fn reserve_listpack(&mut self, lengths: impl IntoIterator<Item = usize>) {
+        if let Enc::Listpack(lp) = &mut self.enc {
+            let need: usize = lengths.into_iter().map(|n| len_size(n) + n).sum();
+            lp.buf.reserve_exact(need);
+        }
+    }
+
     /// Sets `field` to `value`; true when the field is new (`hashTypeSet`).
     pub fn set(&mut self, field: &[u8], value: &[u8], limits: Limits) -> bool {
         self.try_conversion([field, value], limits);

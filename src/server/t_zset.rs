@@ -745,7 +745,7 @@ impl ZSet {
             && size_hint <= limits.max_entries
             && len_hint <= limits.max_value;
         let repr = if listpack {
-            Repr::Listpack(Vec::new())
+            Repr::Listpack(Vec::with_capacity(size_hint))
         } else {
             Repr::Skiplist(Box::new(SkipList::new()))
         };
