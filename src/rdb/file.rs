@@ -649,6 +649,23 @@ mod tests {
     }
 
     #[test]
+    fn every_version_from_1_to_11_loads() {
+        for v in 1..=11u32 {
+            let mut bytes = format!("REDIS{v:04}").into_bytes();
+            bytes.extend_from_slice(&[opcodes::SELECTDB, 0, types::STRING, 1, b'k', 1, b'v']);
+            bytes.push(opcodes::EOF);
+            // Versions before 5 have no checksum trailer.
+            if v >= 5 {
+                bytes.extend_from_slice(&[0; 8]);
+            }
+            let mut sink = Collect::default();
+            let summary = load(&bytes[..], &mut sink, &limits()).expect("loads");
+            assert_eq!(summary.version, v);
+            assert_eq!(sink.keys.len(), 1, "version {v}");
+        }
+    }
+
+    #[test]
     fn a_stream_is_refused_naming_the_key() {
         let mut bytes = b"REDIS0010\xfe\x00".to_vec();
         bytes.push(types::STREAM_LISTPACKS_2);

@@ -512,3 +512,153 @@ fn is_empty(v: &Value) -> bool {
 fn blob_error<R: Read>(r: &Reader<R>, at: u64, kind: &str, e: BlobError) -> Error {
     r.corrupt_at(at, format!("bad {kind}: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rdb::io::Writer;
+
+    fn limits() -> Limits {
+        Limits {
+            hash: t_hash::Limits {
+                entries: 128,
+                value: 64,
+            },
+            zset: t_zset::Limits {
+                max_entries: 128,
+                max_value: 64,
+            },
+            list: Shape::with_fill(-2),
+            set_max_intset: 512,
+        }
+    }
+
+    /// The ziplist of ziplist.c's header comment: "2" then "5".
+    const ZIPLIST_2_5: &[u8] = &[
+        0x0f, 0, 0, 0, 0x0c, 0, 0, 0, 0x02, 0, 0x00, 0xf3, 0x02, 0xf6, 0xff,
+    ];
+    /// The zipmap of zipmap.c's comment: foo => bar, hello => world.
+    const ZIPMAP: &[u8] = b"\x02\x03foo\x03\x00bar\x05hello\x05\x00world\xff";
+
+    /// Reads one value of type `t` whose payload `f` writes.
+    fn load(t: u8, f: impl FnOnce(&mut Writer<Vec<u8>>)) -> Result<Option<Value>, Error> {
+        let mut w = Writer::new(Vec::new(), false);
+        f(&mut w);
+        let bytes = w.into_inner().expect("a vector");
+        let mut r = Reader::new(&bytes[..]);
+        read_value(&mut r, t, &limits(), &mut Vec::new())
+    }
+
+    fn list(v: &Value) -> Vec<Vec<u8>> {
+        let Value::List(l) = v else {
+            panic!("not a list: {v:?}")
+        };
+        l.iter_from(0).map(<[u8]>::to_vec).collect()
+    }
+
+    #[test]
+    fn legacy_lists_load() {
+        let v = load(types::LIST_ZIPLIST, |w| w.string(ZIPLIST_2_5).unwrap_or(()))
+            .expect("loads")
+            .expect("not empty");
+        assert_eq!(list(&v), [b"2".to_vec(), b"5".to_vec()]);
+        // Quicklist 1: nodes of ziplists.
+        let v = load(types::LIST_QUICKLIST, |w| {
+            let _ = w.len(2);
+            let _ = w.string(ZIPLIST_2_5);
+            let _ = w.string(ZIPLIST_2_5);
+        })
+        .expect("loads")
+        .expect("not empty");
+        assert_eq!(list(&v).len(), 4);
+        // The linked list of RDB versions before 2.6.
+        let v = load(types::LIST, |w| {
+            let _ = w.len(3);
+            for e in ["a", "12", "c"] {
+                let _ = w.string(e.as_bytes());
+            }
+        })
+        .expect("loads")
+        .expect("not empty");
+        assert_eq!(list(&v), [b"a".to_vec(), b"12".to_vec(), b"c".to_vec()]);
+    }
+
+    #[test]
+    fn legacy_hashes_load() {
+        let v = load(types::HASH_ZIPMAP, |w| w.string(ZIPMAP).unwrap_or(()))
+            .expect("loads")
+            .expect("not empty");
+        let Value::Hash(h) = &v else { panic!() };
+        assert_eq!(h.get(b"foo"), Some(&b"bar"[..]));
+        assert_eq!(h.get(b"hello"), Some(&b"world"[..]));
+        assert_eq!(h.encoding(), "listpack");
+        let v = load(types::HASH_ZIPLIST, |w| w.string(ZIPLIST_2_5).unwrap_or(()))
+            .expect("loads")
+            .expect("not empty");
+        let Value::Hash(h) = &v else { panic!() };
+        assert_eq!(h.get(b"2"), Some(&b"5"[..]));
+    }
+
+    #[test]
+    fn legacy_sorted_sets_load() {
+        // A ziplist of member "2" with score 5.
+        let v = load(types::ZSET_ZIPLIST, |w| w.string(ZIPLIST_2_5).unwrap_or(()))
+            .expect("loads")
+            .expect("not empty");
+        let Value::ZSet(z) = &v else { panic!() };
+        assert_eq!(z.score(b"2"), Some(5.0));
+        // ZSET (type 3): scores as length-prefixed text, 253-255 special.
+        let v = load(types::ZSET, |w| {
+            let _ = w.len(3);
+            let _ = w.string(b"a");
+            let _ = w.bytes(b"\x031.5");
+            let _ = w.string(b"b");
+            let _ = w.u8(254);
+            let _ = w.string(b"c");
+            let _ = w.u8(255);
+        })
+        .expect("loads")
+        .expect("not empty");
+        let Value::ZSet(z) = &v else { panic!() };
+        assert_eq!(z.score(b"a"), Some(1.5));
+        assert_eq!(z.score(b"b"), Some(f64::INFINITY));
+        assert_eq!(z.score(b"c"), Some(f64::NEG_INFINITY));
+        // A NaN score (253) is corruption.
+        let r = load(types::ZSET, |w| {
+            let _ = w.len(1);
+            let _ = w.string(b"a");
+            let _ = w.u8(253);
+        });
+        assert!(matches!(r, Err(Error::Corrupt { what, .. }) if what.contains("NaN")));
+    }
+
+    #[test]
+    fn redis_7_2_listpack_sets_load() {
+        let mut lp = listpack::Writer::new();
+        for m in ["a", "1", "b"] {
+            lp.push(m.as_bytes());
+        }
+        let blob = lp.finish();
+        let v = load(types::SET_LISTPACK, |w| w.string(&blob).unwrap_or(()))
+            .expect("loads")
+            .expect("not empty");
+        let Value::Set(s) = &v else { panic!() };
+        assert_eq!(s.len(), 3);
+        assert!(s.contains(b"1") && s.contains(b"a"));
+    }
+
+    #[test]
+    fn empty_collections_are_reported_not_loaded() {
+        let empty_lp = listpack::Writer::new().finish();
+        for t in [
+            types::HASH_LISTPACK,
+            types::ZSET_LISTPACK,
+            types::SET_LISTPACK,
+        ] {
+            let r = load(t, |w| w.string(&empty_lp).unwrap_or(()));
+            assert!(matches!(r, Ok(None)), "type {t}: {r:?}");
+        }
+        let r = load(types::SET, |w| w.len(0).unwrap_or(()));
+        assert!(matches!(r, Ok(None)));
+    }
+}
