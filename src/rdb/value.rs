@@ -447,8 +447,11 @@ fn read_quicklist<R: Read>(
                     listpack::entries(blob).map_err(|e| blob_error(r, at, "listpack", e))?
                 };
                 // An empty node is skipped, as Redis does.
-                for e in entries {
-                    with_bytes(e, |b| l.push(b, End::Tail, limits.list));
+                for (i, e) in entries.iter().enumerate() {
+                    with_bytes(*e, |b| l.push(b, End::Tail, limits.list));
+                    if i == 0 {
+                        l.reserve_tail(entries.iter().skip(1).map(entry_len), limits.list);
+                    }
                 }
             }
             other => return Err(r.corrupt_at(at, format!("unknown quicklist container {other}"))),

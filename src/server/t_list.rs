@@ -355,6 +355,27 @@ impl List {
         }
     }
 
+    /// Makes room in the tail node for more elements of the given
+    /// lengths, at most up to the node's byte limit: a loader that knows a
+    /// whole node's elements grows the buffer once instead of once per
+    /// element. A node that fills up before using it all gives the rest
+    /// back (see `push`).
+    pub fn reserve_tail(&mut self, lens: impl IntoIterator<Item = usize>, shape: Shape) {
+        let Some(n) = self.nodes.back_mut().filter(|n| !n.plain) else {
+            return;
+        };
+        let limit = match usize::try_from(-shape.fill - 1) {
+            Ok(level) => OPTIMIZATION_LEVEL
+                .get(level)
+                .copied()
+                .unwrap_or(SIZE_SAFETY_LIMIT),
+            Err(_) => SIZE_SAFETY_LIMIT,
+        };
+        let need: usize = lens.into_iter().map(entry_size).sum();
+        let room = limit.saturating_sub(LP_OVERHEAD + n.buf.len());
+        n.buf.reserve_exact(need.min(room));
+    }
+
     /// Removes and returns the element at one end (`quicklistPop`).
     pub fn pop(&mut self, end: End) -> Option<Vec<u8>> {
         let (node, out) = match end {
