@@ -307,7 +307,7 @@ pub fn before_sleep(el: &mut Loop, server: &mut Server) {
     super::client_cmd::process_unblocked_clients(server);
     // 1. Replies made by this turn's events go out first: the client is
     //    waiting for them, and step 2 costs a syscall per client.
-    handle_clients_with_pending_writes(server);
+    handle_clients_with_pending_writes(server, false);
     // 2. Reads that may have bytes left behind, and listeners that stopped
     //    at the accept cap.
     handle_clients_with_pending_reads(server);
@@ -315,8 +315,9 @@ pub fn before_sleep(el: &mut Loop, server: &mut Server) {
         accept_from(el, server, index);
     }
     // 3. Replies to what step 2 read (usually none: most of those reads
-    //    just confirm the socket is drained).
-    handle_clients_with_pending_writes(server);
+    //    just confirm the socket is drained). Output those reads made for
+    //    clients written in step 1 waits for the next turn.
+    handle_clients_with_pending_writes(server, true);
     // The fast expiry cycle, when the slow one could not keep up.
     let period = cron_period(server);
     active_expire_cycle(server, Cycle::Fast, period);
@@ -329,6 +330,7 @@ pub fn before_sleep(el: &mut Loop, server: &mut Server) {
         || !server.listeners_pending_accept.is_empty();
     el.set_dont_wait(pending);
     super::info::el_cycle_end(server);
+    server.turn += 1;
 }
 
 /// Shuts down cleanly (`prepareForShutdown` + `finishShutdown`): stop

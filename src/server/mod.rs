@@ -187,6 +187,12 @@ pub struct Client {
     /// `WouldBlock` (see networking.rs).
     pub read_ready: bool,
     pub write_ready: bool,
+    /// The loop turns ([`Server::turn`]) of the last read that brought
+    /// bytes and of the last write that sent some: before_sleep's second
+    /// write pass leaves alone a client written this turn that sent
+    /// nothing since (see `handle_clients_with_pending_writes`).
+    pub read_turn: u64,
+    pub write_turn: u64,
     /// Name of the last command run, for CLIENT LIST.
     pub last_cmd: &'static str,
     /// The last command run, for CLIENT LIST's `cmd=` (`c->lastcmd`).
@@ -278,6 +284,9 @@ pub struct Server {
     /// one per element changed). Save points compare against it, and INFO
     /// reports it as `rdb_changes_since_last_save`.
     pub dirty: u64,
+    /// Turns of the event loop so far, counted at the end of before_sleep
+    /// (see `Client::write_turn`).
+    pub turn: u64,
     /// Snapshot state: the background save child, save results, fork
     /// statistics (see persistence.rs).
     pub rdb: persistence::RdbState,
@@ -380,6 +389,7 @@ impl Server {
             sigint: Arc::new(AtomicBool::new(false)),
             cronloops: 0,
             dirty: 0,
+            turn: 0,
             rdb: persistence::RdbState::new(unix_time()),
             unixtime: unix_time(),
             start_time: Instant::now(),

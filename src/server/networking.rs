@@ -239,6 +239,8 @@ fn accept_common(el: &mut Loop, server: &mut Server, mut stream: TcpStream, peer
         read_ready: false,
         // A fresh socket can be written; an edge may never come for it.
         write_ready: true,
+        read_turn: 0,
+        write_turn: 0,
         last_cmd: "NULL",
         last_cmd_spec: None,
         multi: Default::default(),
@@ -298,6 +300,7 @@ fn send_reply_to_client(_el: &mut Loop, server: &mut Server, id: ClientId) {
 /// (`readQueryFromClient`).
 pub fn read_query_from_client(server: &mut Server, id: ClientId) {
     let limit = server.config.client_query_buffer_limit;
+    let turn = server.turn;
     let Some(c) = server.clients.get_mut(id.0) else {
         return;
     };
@@ -320,6 +323,7 @@ pub fn read_query_from_client(server: &mut Server, id: ClientId) {
             return;
         }
         Ok(n) => {
+            c.read_turn = turn;
             c.querybuf.commit(n);
             c.querybuf_peak = c.querybuf_peak.max(c.querybuf.len());
             c.last_interaction = server.unixtime;
@@ -557,6 +561,7 @@ pub fn write_to_client(server: &mut Server, id: ClientId) -> WriteOutcome {
 }
 
 fn write_with_limit(server: &mut Server, id: ClientId, limit: usize) -> WriteOutcome {
+    let turn = server.turn;
     let Some(c) = server.clients.get_mut(id.0) else {
         return WriteOutcome::Done;
     };
@@ -576,7 +581,10 @@ fn write_with_limit(server: &mut Server, id: ClientId, limit: usize) -> WriteOut
                 c.write_ready = false;
                 break;
             }
-            Ok(n) => total += n,
+            Ok(n) => {
+                total += n;
+                c.write_turn = turn;
+            }
             Err(e) if e.kind() == ErrorKind::WouldBlock => {
                 c.write_ready = false;
                 outcome = WriteOutcome::Blocked;
@@ -605,10 +613,18 @@ fn write_with_limit(server: &mut Server, id: ClientId, limit: usize) -> WriteOut
 /// Writes every client with pending replies; called from before_sleep
 /// (`handleClientsWithPendingWrites`). Clients that hit the per-event cap
 /// stay queued.
-pub fn handle_clients_with_pending_writes(server: &mut Server) {
+///
+/// `again` marks before_sleep's second pass, after the re-reads. A client
+/// already written this turn that has sent nothing since only received
+/// output other clients made in the re-reads (a subscriber, fed by
+/// publishers whose next requests arrived while the first pass wrote):
+/// it stays queued for the next turn, where that output joins the next
+/// batch, instead of costing a second write of a few bytes now.
+pub fn handle_clients_with_pending_writes(server: &mut Server, again: bool) {
     if server.clients_pending_write.is_empty() {
         return;
     }
+    let turn = server.turn;
     let mut list = std::mem::take(&mut server.clients_pending_write);
     // Newest first, as Redis links pending clients at the head of its
     // list: the client whose command queued the writes is answered before
@@ -618,6 +634,10 @@ pub fn handle_clients_with_pending_writes(server: &mut Server) {
         let Some(c) = server.clients.get_mut(id.0) else {
             continue;
         };
+        if again && c.write_turn == turn && c.read_turn != turn {
+            server.clients_pending_write.push(id);
+            continue;
+        }
         c.flags &= !flags::PENDING_WRITE;
         if c.has(flags::CLOSE_ASAP) || !c.write_ready {
             // Not writable now: the writable edge will resume this client.
