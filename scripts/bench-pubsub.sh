@@ -16,7 +16,7 @@ requests=${2:-200000}
 fport=7801
 rport=7802
 cargo build --release --quiet
-taskset -c 0 target/release/ferrodis --port $fport >/dev/null 2>&1 &
+taskset -c 0 target/release/ferrodis --port $fport --save '' >/dev/null 2>&1 &
 fpid=$!
 taskset -c 0 redis-server --port $rport --save '' --appendonly no >/dev/null 2>&1 &
 rpid=$!
