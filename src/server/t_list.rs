@@ -316,6 +316,11 @@ impl List {
         let fill = shape.fill;
         let size = entry_size(data.len());
         self.len += 1;
+        // Most lists are one node: room for exactly one at first, where a
+        // VecDeque's first growth makes room for four (96 bytes unused).
+        if self.nodes.capacity() == 0 {
+            self.nodes.reserve_exact(1);
+        }
         if shape.is_large(data.len()) {
             // `_quicklistInsertPlainNode` at an end.
             match end {
@@ -1725,6 +1730,19 @@ mod tests {
 
     fn collect(l: &List) -> Vec<Vec<u8>> {
         l.iter_from(0).map(<[u8]>::to_vec).collect()
+    }
+
+    #[test]
+    fn a_one_node_list_holds_room_for_one_node() {
+        let mut l = List::new();
+        for e in ["a", "b", "c"] {
+            l.push(e.as_bytes(), End::Tail, Shape::with_fill(-2));
+        }
+        assert_eq!(l.node_count(), 1);
+        assert_eq!(l.nodes.capacity(), 1);
+        let mut h = List::new();
+        h.push(b"x", End::Head, Shape::with_fill(-2));
+        assert_eq!(h.nodes.capacity(), 1);
     }
 
     #[test]
