@@ -437,25 +437,12 @@ pub fn payload_value(p: &[u8], limits: &Limits) -> Result<Value, PayloadError> {
 mod tests {
     use super::*;
     use crate::server::object::Obj;
-    use crate::server::t_hash::{self, Hash};
-    use crate::server::t_list::{End, List, Shape};
+    use crate::server::t_hash::Hash;
+    use crate::server::t_list::{End, List};
     use crate::server::t_set::Set;
-    use crate::server::t_zset::{self, ZSet};
+    use crate::server::t_zset::ZSet;
 
-    fn limits() -> Limits {
-        Limits {
-            hash: t_hash::Limits {
-                entries: 128,
-                value: 64,
-            },
-            zset: t_zset::Limits {
-                max_entries: 128,
-                max_value: 64,
-            },
-            list: Shape::with_fill(-2),
-            set_max_intset: 512,
-        }
-    }
+    use crate::rdb::value::test_limits as limits;
 
     /// Collects what a load hands over.
     #[derive(Default)]

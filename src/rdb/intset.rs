@@ -107,14 +107,8 @@ pub fn encode(sorted: &[i64]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rdb::hex;
     use crate::rdb::lzf;
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
 
     #[test]
     fn matches_redis_dump_bodies() {

@@ -31,7 +31,7 @@
 
 use std::borrow::Cow;
 
-use super::BlobError;
+use super::{framed_body, le_u32, BlobError};
 
 /// Header size: total_bytes (u32) and num_elements (u16)
 /// (`LP_HDR_SIZE`).
@@ -74,26 +74,9 @@ pub fn entries(lp: &[u8]) -> Result<Vec<Entry<'_>>, BlobError> {
         return Err(BlobError::new(0, "listpack shorter than its header"));
     };
     let count = u16::from_le_bytes([c0, c1]);
-    if usize::try_from(total).ok() != Some(lp.len()) {
-        return Err(BlobError::new(
-            0,
-            format!(
-                "listpack header says {total} bytes but the blob has {}",
-                lp.len()
-            ),
-        ));
-    }
     // Everything before the end byte; entries (with their backlens) must
     // tile it exactly.
-    let body = match lp.split_last() {
-        Some((&EOF, body)) if body.len() >= HDR_SIZE => body,
-        _ => {
-            return Err(BlobError::new(
-                lp.len().saturating_sub(1),
-                "listpack does not end with 0xFF",
-            ))
-        }
-    };
+    let body = framed_body(lp, total, HDR_SIZE, "listpack")?;
     // Every entry takes at least two bytes, so a lying count cannot make
     // this reserve more than the blob could hold.
     let most = (body.len() - HDR_SIZE) / 2;
@@ -181,12 +164,6 @@ fn decode(body: &[u8], p: usize) -> Result<(Entry<'_>, usize), BlobError> {
             format!("listpack entry has unknown encoding {b:#04x}"),
         )),
     }
-}
-
-/// The u32 LE at `at`, if the blob holds all four bytes.
-fn le_u32(blob: &[u8], at: usize) -> Option<u32> {
-    let b = blob.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes(b.try_into().ok()?))
 }
 
 /// A little-endian two's complement integer of 1 to 8 bytes.
@@ -387,6 +364,7 @@ impl Writer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rdb::hex;
     use crate::rdb::lzf;
 
     /// xorshift64: deterministic test data without a crate.
@@ -403,13 +381,6 @@ mod tests {
         fn below(&mut self, n: usize) -> usize {
             (self.next() % n as u64) as usize
         }
-    }
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
     }
 
     /// Reads one RDB string (plain or LZF; enough of rdb.c for the DUMP

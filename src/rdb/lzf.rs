@@ -279,6 +279,7 @@ pub fn decompress(input: &[u8], out_len: usize) -> Result<Vec<u8>, BlobError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rdb::hex;
 
     /// xorshift64: deterministic test data without a crate.
     struct Rng(u64);
@@ -294,13 +295,6 @@ mod tests {
         fn below(&mut self, n: usize) -> usize {
             (self.next() % n as u64) as usize
         }
-    }
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
     }
 
     /// Inputs of every flavour: random, small alphabets, runs, text, and

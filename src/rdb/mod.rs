@@ -72,6 +72,50 @@ impl BlobError {
     }
 }
 
+/// The little-endian u32 at `at`, if the blob holds it.
+pub(crate) fn le_u32(blob: &[u8], at: usize) -> Option<u32> {
+    let b = blob.get(at..at.checked_add(4)?)?;
+    Some(u32::from_le_bytes(b.try_into().ok()?))
+}
+
+/// Checks the framing listpacks and ziplists share: the header's byte
+/// count (`total`) equals the blob's length, and the blob ends with 0xFF
+/// after a header of `header` bytes. Returns everything before the end
+/// byte, header included.
+pub(crate) fn framed_body<'a>(
+    blob: &'a [u8],
+    total: u32,
+    header: usize,
+    kind: &str,
+) -> Result<&'a [u8], BlobError> {
+    if usize::try_from(total).ok() != Some(blob.len()) {
+        return Err(BlobError::new(
+            0,
+            format!(
+                "{kind} header says {total} bytes but the blob has {}",
+                blob.len()
+            ),
+        ));
+    }
+    match blob.split_last() {
+        Some((&0xFF, body)) if body.len() >= header => Ok(body),
+        _ => Err(BlobError::new(
+            blob.len().saturating_sub(1),
+            format!("{kind} does not end with 0xFF"),
+        )),
+    }
+}
+
+/// Bytes from a hex string, for tests that paste what Redis wrote.
+#[cfg(test)]
+pub(crate) fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .filter_map(|i| s.get(i..i + 2))
+        .map(|b| u8::from_str_radix(b, 16).expect("test hex is valid"))
+        .collect()
+}
+
 impl fmt::Display for BlobError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} at byte {} of the blob", self.what, self.offset)

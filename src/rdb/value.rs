@@ -516,25 +516,29 @@ fn blob_error<R: Read>(r: &Reader<R>, at: u64, kind: &str, e: BlobError) -> Erro
     r.corrupt_at(at, format!("bad {kind}: {e}"))
 }
 
+/// Redis's default encoding limits, for tests.
+#[cfg(test)]
+pub(crate) fn test_limits() -> Limits {
+    Limits {
+        hash: t_hash::Limits {
+            entries: 128,
+            value: 64,
+        },
+        zset: t_zset::Limits {
+            max_entries: 128,
+            max_value: 64,
+        },
+        list: Shape::with_fill(-2),
+        set_max_intset: 512,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rdb::io::Writer;
 
-    fn limits() -> Limits {
-        Limits {
-            hash: t_hash::Limits {
-                entries: 128,
-                value: 64,
-            },
-            zset: t_zset::Limits {
-                max_entries: 128,
-                max_value: 64,
-            },
-            list: Shape::with_fill(-2),
-            set_max_intset: 512,
-        }
-    }
+    use super::test_limits as limits;
 
     /// The ziplist of ziplist.c's header comment: "2" then "5".
     const ZIPLIST_2_5: &[u8] = &[

@@ -24,7 +24,7 @@
 //! cascade update leaves such prevlens behind rather than shrink entries.
 
 use super::listpack::Entry;
-use super::BlobError;
+use super::{framed_body, le_u32, BlobError};
 
 /// Header size: zlbytes (u32), zltail (u32), zllen (u16)
 /// (`ZIPLIST_HEADER_SIZE`).
@@ -50,24 +50,7 @@ pub fn entries(zl: &[u8]) -> Result<Vec<Entry<'_>>, BlobError> {
         return Err(BlobError::new(0, "ziplist shorter than its header"));
     };
     let zllen = u16::from_le_bytes([c0, c1]);
-    if usize::try_from(zlbytes).ok() != Some(zl.len()) {
-        return Err(BlobError::new(
-            0,
-            format!(
-                "ziplist header says {zlbytes} bytes but the blob has {}",
-                zl.len()
-            ),
-        ));
-    }
-    let body = match zl.split_last() {
-        Some((&END, body)) if body.len() >= HDR_SIZE => body,
-        _ => {
-            return Err(BlobError::new(
-                zl.len().saturating_sub(1),
-                "ziplist does not end with 0xFF",
-            ))
-        }
-    };
+    let body = framed_body(zl, zlbytes, HDR_SIZE, "ziplist")?;
     // An entry takes at least two bytes (prevlen and encoding), which
     // bounds what a lying zllen can make us reserve.
     let most = (body.len() - HDR_SIZE) / 2;
@@ -165,12 +148,6 @@ fn decode(body: &[u8], p: usize, prev_size: usize) -> Result<(Entry<'_>, usize),
             format!("ziplist entry has unknown encoding {enc:#04x}"),
         )),
     }
-}
-
-/// The u32 LE at `at`, if the blob holds all four bytes.
-fn le_u32(blob: &[u8], at: usize) -> Option<u32> {
-    let b = blob.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes(b.try_into().ok()?))
 }
 
 /// The u32 big-endian at `at` (the 32-bit string length is the one
