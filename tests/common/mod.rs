@@ -115,64 +115,21 @@ impl Server {
     }
 
     fn try_start(kind: Kind, port: u16, dir: &Path, args: &[&str]) -> Result<Server, String> {
-        let log_path = dir.join("stdout.log");
-        let log = fs::File::create(&log_path).expect("create log file");
-        let log_err = log.try_clone().expect("clone log file");
-        let program = match kind {
-            Kind::Ferrodis => ferrodis_bin(),
-            Kind::Redis => "redis-server",
-        };
-        let mut cmd = Command::new(program);
-        cmd.arg("--port")
-            .arg(port.to_string())
-            .arg("--bind")
-            .arg("127.0.0.1")
-            .arg("--dir")
-            .arg(dir);
-        if kind == Kind::Redis {
-            cmd.args(["--save", "", "--appendonly", "no"]);
-        }
-        cmd.args(args)
-            .current_dir(dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::from(log))
-            .stderr(Stdio::from(log_err));
-        let child = cmd.spawn().expect("spawn server");
-        let mut server = Server {
-            child,
-            port,
-            dir: dir.to_path_buf(),
-            kind,
-            owns_dir: true,
-            log_path,
-        };
+        let mut server = Server::spawn(kind, port, dir, dir.join("stdout.log"), true, args);
         server.wait_ready()?;
         Ok(server)
     }
 
-    /// The kind `FERRODIS_TEST_TARGET` selects: Redis for `redis`, else ferrodis.
-    pub fn target_kind() -> Kind {
-        match std::env::var("FERRODIS_TEST_TARGET").as_deref() {
-            Ok("redis") => Kind::Redis,
-            _ => Kind::Ferrodis,
-        }
-    }
-
-    /// Spawns a server of `kind` in the existing `dir` (its working directory
-    /// and `--dir`) on a free port, without waiting for it to answer: for a
-    /// start-up that is expected to fail. The log goes to `dir/<kind>-<n>.log`
-    /// so that `dir` holds nothing else the server did not write; dropping
-    /// the server kills it but keeps `dir`.
-    pub fn spawn_in(kind: Kind, dir: &Path, args: &[&str]) -> Server {
-        let port = free_port();
-        let n = NEXT_DIR.fetch_add(1, Ordering::SeqCst);
-        let log_path = dir.join(format!(
-            "{}-{n}.log",
-            match kind {
-                Kind::Ferrodis => "ferrodis",
-                Kind::Redis => "redis",
-            }
-        ));
+    /// Spawns `kind` on `port` with `dir` as its working directory and
+    /// `--dir`, stdout and stderr into `log_path`; waits for nothing.
+    fn spawn(
+        kind: Kind,
+        port: u16,
+        dir: &Path,
+        log_path: PathBuf,
+        owns_dir: bool,
+        args: &[&str],
+    ) -> Server {
         let log = fs::File::create(&log_path).expect("create log file");
         let log_err = log.try_clone().expect("clone log file");
         let program = match kind {
@@ -200,9 +157,34 @@ impl Server {
             port,
             dir: dir.to_path_buf(),
             kind,
-            owns_dir: false,
+            owns_dir,
             log_path,
         }
+    }
+
+    /// The kind `FERRODIS_TEST_TARGET` selects: Redis for `redis`, else ferrodis.
+    pub fn target_kind() -> Kind {
+        match std::env::var("FERRODIS_TEST_TARGET").as_deref() {
+            Ok("redis") => Kind::Redis,
+            _ => Kind::Ferrodis,
+        }
+    }
+
+    /// Spawns a server of `kind` in the existing `dir` (its working directory
+    /// and `--dir`) on a free port, without waiting for it to answer: for a
+    /// start-up that is expected to fail. The log goes to `dir/<kind>-<n>.log`
+    /// so that `dir` holds nothing else the server did not write; dropping
+    /// the server kills it but keeps `dir`.
+    pub fn spawn_in(kind: Kind, dir: &Path, args: &[&str]) -> Server {
+        let n = NEXT_DIR.fetch_add(1, Ordering::SeqCst);
+        let log_path = dir.join(format!(
+            "{}-{n}.log",
+            match kind {
+                Kind::Ferrodis => "ferrodis",
+                Kind::Redis => "redis",
+            }
+        ));
+        Server::spawn(kind, free_port(), dir, log_path, false, args)
     }
 
     /// Starts a server of `kind` in the existing `dir`, as [`Server::spawn_in`],
