@@ -323,7 +323,20 @@ pub const OBUF_DEFAULTS: [ObufLimit; 3] = [
 
 /// `shutdown-on-sig*` bits (`SHUTDOWN_SAVE`, ...), in the order CONFIG GET
 /// prints them.
-pub const SHUTDOWN_FLAGS: [(&str, u32); 4] = [("save", 1), ("nosave", 2), ("now", 4), ("force", 8)];
+pub const SHUTDOWN_FLAGS: [(&str, u32); 4] = [
+    ("save", SHUTDOWN_SAVE),
+    ("nosave", SHUTDOWN_NOSAVE),
+    ("now", SHUTDOWN_NOW),
+    ("force", SHUTDOWN_FORCE),
+];
+/// `SHUTDOWN_SAVE`: save even without save points.
+pub const SHUTDOWN_SAVE: u32 = 1;
+/// `SHUTDOWN_NOSAVE`: do not save, even with save points.
+pub const SHUTDOWN_NOSAVE: u32 = 2;
+/// `SHUTDOWN_NOW`: do not wait for replicas.
+pub const SHUTDOWN_NOW: u32 = 4;
+/// `SHUTDOWN_FORCE`: exit even if the save fails.
+pub const SHUTDOWN_FORCE: u32 = 8;
 
 /// The parameter may not be changed at run time (`IMMUTABLE_CONFIG`).
 pub const IMMUTABLE: u32 = 1 << 0;
@@ -1277,7 +1290,7 @@ fn shutdown_flags_from_words(args: &[String]) -> Result<u32, String> {
             .ok_or_else(invalid)?;
         flags |= bit;
     }
-    if flags & 3 == 3 {
+    if flags & (SHUTDOWN_SAVE | SHUTDOWN_NOSAVE) == SHUTDOWN_SAVE | SHUTDOWN_NOSAVE {
         return Err("shutdown options SAVE and NOSAVE can't be used simultaneously".into());
     }
     Ok(flags)

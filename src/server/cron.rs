@@ -340,21 +340,17 @@ pub fn before_sleep(el: &mut Loop, server: &mut Server) {
 /// NOSAVE; a failed save cancels the shutdown (returns false) unless
 /// FORCE.
 pub fn prepare_for_shutdown(el: &mut Loop, server: &mut Server, flags: u32) -> bool {
-    let bit = |name: &str| {
-        super::config::SHUTDOWN_FLAGS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .is_some_and(|&(_, b)| flags & b != 0)
-    };
+    use super::config::{SHUTDOWN_FORCE, SHUTDOWN_NOSAVE, SHUTDOWN_SAVE};
+    let bit = |b: u32| flags & b != 0;
     warn!("User requested shutdown...");
     if server.rdb.child_pid.is_some() {
         warn!("There is a child saving an .rdb. Killing it!");
         super::persistence::kill_rdb_child(server);
     }
-    if (!server.config.save.is_empty() && !bit("nosave")) || bit("save") {
+    if (!server.config.save.is_empty() && !bit(SHUTDOWN_NOSAVE)) || bit(SHUTDOWN_SAVE) {
         info!("Saving the final RDB snapshot before exiting.");
         if super::persistence::rdb_save(server).is_err() {
-            if bit("force") {
+            if bit(SHUTDOWN_FORCE) {
                 warn!("Error trying to save the DB. Exit anyway.");
             } else {
                 warn!("Error trying to save the DB, can't exit.");

@@ -417,8 +417,7 @@ pub fn cron(server: &mut Server) {
     let due = server.config.save.iter().find(|&&(seconds, changes)| {
         server.dirty >= changes as u64 && since > seconds as u64 && retry_ok
     });
-    if let Some(&(seconds, changes)) = due {
-        let _ = changes;
+    if let Some(&(seconds, _)) = due {
         info!("{} changes in {} seconds. Saving...", server.dirty, seconds);
         let _ = rdb_save_background(server);
         return;
@@ -687,22 +686,18 @@ fn save_command(server: &mut Server, id: ClientId, _argv: &Argv) {
 
 /// `BGSAVE [SCHEDULE]`.
 fn bgsave_command(server: &mut Server, id: ClientId, argv: &Argv) {
-    let schedule = match argv.len() {
-        1 => false,
-        2 if argv[1].eq_ignore_ascii_case(b"schedule") => true,
-        _ => {
-            server.reply(id).error(&CommandError::Syntax);
-            return;
-        }
-    };
-    let _ = schedule;
+    // SCHEDULE only matters while a child of another kind runs, and
+    // ferrodis has no other kind yet: it is checked, then needs nothing.
+    if argv.len() > 2 || (argv.len() == 2 && !argv[1].eq_ignore_ascii_case(b"schedule")) {
+        server.reply(id).error(&CommandError::Syntax);
+        return;
+    }
     if server.rdb.child_pid.is_some() {
         server.reply(id).error(&CommandError::BgsaveInProgress);
         return;
     }
     // Inside EXEC a fork would copy a half-run transaction: the save runs
-    // from server_cron instead. (SCHEDULE matters only while a child of
-    // another kind runs, and ferrodis has no other kind yet.)
+    // from server_cron instead.
     if super::multi::in_multi(server, id) {
         server.rdb.bgsave_scheduled = true;
         server.reply(id).status("Background saving scheduled");

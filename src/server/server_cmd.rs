@@ -26,7 +26,7 @@ use log::warn;
 
 use super::client_cmd::unblock_client;
 use super::commands::{arg, cmd, Arg, ArgType, CommandSpec, BASE};
-use super::config::SHUTDOWN_FLAGS;
+use super::config::{SHUTDOWN_FORCE, SHUTDOWN_NOSAVE, SHUTDOWN_SAVE};
 use super::errors::CommandError;
 use super::resp::Argv;
 use super::{flags, ClientId, Server};
@@ -159,23 +159,8 @@ fn shutdown_command(server: &mut Server, id: ClientId, argv: &Argv) {
 
 /// The `SHUTDOWN_*` bits of parsed options.
 fn shutdown_bits(f: &ShutdownFlags) -> u32 {
-    let bit = |name: &str| {
-        SHUTDOWN_FLAGS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map_or(0, |&(_, b)| b)
-    };
-    let mut bits = 0;
-    if f.save {
-        bits |= bit("save");
-    }
-    if f.nosave {
-        bits |= bit("nosave");
-    }
-    if f.force {
-        bits |= bit("force");
-    }
-    bits
+    let on = |set: bool, bit: u32| if set { bit } else { 0 };
+    on(f.save, SHUTDOWN_SAVE) | on(f.nosave, SHUTDOWN_NOSAVE) | on(f.force, SHUTDOWN_FORCE)
 }
 
 /// Cancels a shutdown not yet carried out (`abortShutdown`): a SHUTDOWN
