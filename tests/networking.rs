@@ -12,7 +12,7 @@ use std::net::TcpStream;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{assert_reply, mbulk, read_n, read_to_close, Server, DEADLINE};
+use common::{assert_reply, mbulk, read_n, read_to_close, wait_for, Conn, Server, DEADLINE};
 
 const MAX_CLIENTS_ERR: &[u8] = b"-ERR max number of clients reached\r\n";
 
@@ -304,6 +304,33 @@ fn clients_that_vanish_do_not_hurt_server() {
         &mbulk(&[b"ECHO", b"still here"]),
         b"$10\r\nstill here\r\n",
     );
+}
+
+// A request and the end of its stream in one TCP segment, so one poll
+// event reports both: the reply is sent, then the server notices the EOF,
+// closes the connection and frees the client. On Linux a short read counts
+// as draining the socket; after a hang-up it must not, or the EOF, whose
+// edge that one event already spent, would never be read.
+#[test]
+fn request_and_hangup_in_one_segment_are_both_handled() {
+    let server = Server::start(&[]);
+    let mut admin = Conn::open(&server);
+    for round in 0..20 {
+        let mut s = server.connect();
+        // TCP_CORK holds the request back until the shutdown, which sends
+        // it with the FIN.
+        socket2::SockRef::from(&s)
+            .set_tcp_cork(true)
+            .expect("TCP_CORK");
+        s.write_all(b"PING\r\n").expect("write the request");
+        common::shutdown_write(&s);
+        let (got, closed) = read_to_close(&mut s, DEADLINE);
+        assert_eq!(got, b"+PONG\r\n", "round {round}");
+        assert!(closed, "round {round}: the server must close after EOF");
+    }
+    wait_for("every half-closed client to be freed", DEADLINE, || {
+        admin.info_int("clients", "connected_clients") == 1
+    });
 }
 
 // A client not reading its 1 MB reply does not stall others and later gets it exact.

@@ -9,7 +9,9 @@
 //!
 //! Like `aeApiPoll`, an error or hang-up is reported as both readable and
 //! writable, so that whichever handler runs next finds the error through its
-//! own read or write call.
+//! own read or write call. It also carries [`Mask::HANGUP`], which ae has no
+//! need for (level-triggered epoll reports a half-closed socket again on
+//! every poll) and an edge-triggered reader does.
 
 use std::io;
 use std::time::Duration;
@@ -59,6 +61,9 @@ impl Poller {
             let broken = event.is_error();
             if event.is_readable() || event.is_read_closed() || broken {
                 mask = mask | Mask::READABLE;
+            }
+            if event.is_read_closed() || broken {
+                mask = mask | Mask::HANGUP;
             }
             if event.is_writable() || event.is_write_closed() || broken {
                 mask = mask | Mask::WRITABLE;

@@ -261,3 +261,39 @@ fn handlers_can_be_removed_and_installed_again() {
     el.create_file_event(&mut b, T1, Mask::READABLE, count)
         .expect("register after unregister");
 }
+
+/// Records each fired mask, for the hang-up test.
+#[derive(Default)]
+struct Masks(Vec<Mask>);
+
+fn record_mask(_: &mut EventLoop<Masks>, masks: &mut Masks, _: Token, mask: Mask) {
+    masks.0.push(mask);
+}
+
+#[test]
+fn hangup_is_reported_beside_readable_only_when_the_peer_closed() {
+    let (mut ours, mut peer) = UnixStream::pair().expect("pair");
+    let mut el = EventLoop::new(16).expect("loop");
+    let mut masks = Masks::default();
+    el.create_file_event(&mut ours, Token(1), Mask::READABLE, record_mask)
+        .expect("register");
+    peer.write_all(b"x").expect("write");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !masks.0.iter().any(|m| m.contains(Mask::READABLE)) {
+        assert!(Instant::now() < deadline, "no readable event");
+        el.process_events(&mut masks, flags::ALL_EVENTS)
+            .expect("poll");
+    }
+    assert!(masks.0.iter().all(|m| !m.contains(Mask::HANGUP)));
+    masks.0.clear();
+    drop(peer);
+    while !masks.0.iter().any(|m| m.contains(Mask::HANGUP)) {
+        assert!(Instant::now() < deadline, "no hang-up event");
+        el.process_events(&mut masks, flags::ALL_EVENTS)
+            .expect("poll");
+    }
+    assert!(masks
+        .0
+        .iter()
+        .all(|m| !m.contains(Mask::HANGUP) || m.contains(Mask::READABLE)));
+}

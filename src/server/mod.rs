@@ -187,6 +187,10 @@ pub struct Client {
     /// `WouldBlock` (see networking.rs).
     pub read_ready: bool,
     pub write_ready: bool,
+    /// An event reported the peer's hang-up ([`crate::ae::Mask::HANGUP`]):
+    /// no edge will announce the end of the stream again, so a short read
+    /// no longer proves the socket drained.
+    pub read_hangup: bool,
     /// The loop turns ([`Server::turn`]) of the last read that brought
     /// bytes and of the last write that sent some: before_sleep's second
     /// write pass leaves alone a client written this turn that sent
