@@ -486,6 +486,53 @@ fn publish_to_many_subscribers() {
     publisher.expect(&["PUBSUB", "NUMPAT"], ":1\r\n");
 }
 
+// Publishers at work in parallel, pipelining, while before_sleep holds
+// subscribers' output back between their batches (networking::fanout_hold):
+// every subscriber still gets every message once, each publisher's in its
+// publishing order, and each publisher every reply.
+#[test]
+fn concurrent_publishers_reach_every_subscriber_in_order() {
+    const PUBLISHERS: usize = 8;
+    const PER_PUBLISHER: usize = 300;
+    const BATCH: usize = 10;
+    let server = Server::start(&[]);
+    let mut subs: Vec<Conn> = (0..10).map(|_| Conn::open(&server)).collect();
+    for c in subs.iter_mut() {
+        c.expect(&["SUBSCRIBE", "ch"], &confirm("subscribe", Some("ch"), 1));
+    }
+    let threads: Vec<_> = (0..PUBLISHERS)
+        .map(|p| {
+            let mut c = Conn::open(&server);
+            std::thread::spawn(move || {
+                for start in (0..PER_PUBLISHER).step_by(BATCH) {
+                    for n in start..start + BATCH {
+                        c.send(&["PUBLISH", "ch", &format!("{p}:{n}")]);
+                    }
+                    for _ in 0..BATCH {
+                        assert_eq!(c.read(), ":10\r\n", "publisher {p}");
+                    }
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().expect("publisher thread");
+    }
+    for (i, c) in subs.iter_mut().enumerate() {
+        let mut next = [0usize; PUBLISHERS];
+        for _ in 0..PUBLISHERS * PER_PUBLISHER {
+            let frame = c.read();
+            let body = frame.rsplit("\r\n").nth(1).unwrap_or_default();
+            let (p, n) = body.split_once(':').expect("a p:n message");
+            let (p, n): (usize, usize) = (p.parse().expect("p"), n.parse().expect("n"));
+            assert_eq!(frame, message("ch", body), "subscriber {i}");
+            assert_eq!(n, next[p], "subscriber {i}: publisher {p} out of order");
+            next[p] += 1;
+        }
+        assert_eq!(next, [PER_PUBLISHER; PUBLISHERS], "subscriber {i}");
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Subscribed mode
 

@@ -33,7 +33,7 @@ use log::{debug, info, warn};
 
 use super::expire::{active_expire_cycle, Cycle};
 use super::networking::{
-    accept_from, close_listening_sockets, flush_all_clients, free_client_async,
+    accept_from, close_listening_sockets, fanout_hold, flush_all_clients, free_client_async,
     free_clients_in_async_free_queue, handle_clients_with_pending_reads,
     handle_clients_with_pending_writes, listen_to_port, Loop,
 };
@@ -307,17 +307,26 @@ pub fn before_sleep(el: &mut Loop, server: &mut Server) {
     super::client_cmd::process_unblocked_clients(server);
     // 1. Replies made by this turn's events go out first: the client is
     //    waiting for them, and step 2 costs a syscall per client.
-    handle_clients_with_pending_writes(server, false);
+    //    Subscribers may wait while publishes keep coming (fanout_hold).
+    let now = Instant::now();
+    let hold = fanout_hold(server, now);
+    let mut held = handle_clients_with_pending_writes(server, false, hold);
     // 2. Reads that may have bytes left behind, and listeners that stopped
     //    at the accept cap.
     handle_clients_with_pending_reads(server);
     for index in std::mem::take(&mut server.listeners_pending_accept) {
         accept_from(el, server, index);
     }
-    // 3. Replies to what step 2 read (usually none: most of those reads
-    //    just confirm the socket is drained). Output those reads made for
-    //    clients written in step 1 waits for the next turn.
-    handle_clients_with_pending_writes(server, true);
+    // 3. Replies to what step 2 read (usually none: step 2 only reads
+    //    clients whose last read filled its buffer). Output those reads
+    //    made for clients written in step 1 waits for the next turn.
+    held |= handle_clients_with_pending_writes(server, true, hold);
+    if !held {
+        server.fanout_held_since = None;
+    } else if server.fanout_held_since.is_none() {
+        server.fanout_held_since = Some(now);
+    }
+    server.turn_reads = 0;
     // The fast expiry cycle, when the slow one could not keep up.
     let period = cron_period(server);
     active_expire_cycle(server, Cycle::Fast, period);

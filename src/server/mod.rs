@@ -291,6 +291,12 @@ pub struct Server {
     /// Turns of the event loop so far, counted at the end of before_sleep
     /// (see `Client::write_turn`).
     pub turn: u64,
+    /// Reads that brought bytes in the current turn; before_sleep resets
+    /// it (see `networking::fanout_hold`).
+    pub turn_reads: u64,
+    /// When before_sleep began holding subscribers' output back while
+    /// publishes keep arriving; `None` when nothing is held.
+    pub fanout_held_since: Option<std::time::Instant>,
     /// Snapshot state: the background save child, save results, fork
     /// statistics (see persistence.rs).
     pub rdb: persistence::RdbState,
@@ -394,6 +400,8 @@ impl Server {
             cronloops: 0,
             dirty: 0,
             turn: 0,
+            turn_reads: 0,
+            fanout_held_since: None,
             rdb: persistence::RdbState::new(unix_time()),
             unixtime: unix_time(),
             start_time: Instant::now(),

@@ -46,7 +46,8 @@
 //!    writable edge resumes it) or after `NET_MAX_WRITES_PER_EVENT` bytes;
 //!    in the last case the socket is still writable, no edge will come, so
 //!    the client stays on `clients_pending_write` and the loop does not
-//!    sleep.
+//!    sleep. A subscriber's output may also stay there for a moment while
+//!    publishes keep arriving ([`fanout_hold`]).
 //!
 //! Deviation from Redis: the write handler is not installed and removed
 //! as the output buffer fills and drains (`connSetWriteHandler`). Every
@@ -74,7 +75,7 @@
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use log::{debug, info, trace, warn};
 use mio::net::{TcpListener, TcpStream};
@@ -350,6 +351,7 @@ pub fn read_query_from_client(server: &mut Server, id: ClientId) {
                 c.read_ready = false;
             }
             c.read_turn = turn;
+            server.turn_reads += 1;
             c.querybuf.commit(n);
             c.querybuf_peak = c.querybuf_peak.max(c.querybuf.len());
             c.last_interaction = server.unixtime;
@@ -636,9 +638,35 @@ fn write_with_limit(server: &mut Server, id: ClientId, limit: usize) -> WriteOut
     outcome
 }
 
+/// How long before_sleep may hold subscribers' output back while
+/// publishes keep arriving (see [`fanout_hold`]).
+pub const FANOUT_HOLD: Duration = Duration::from_micros(200);
+
+/// Whether before_sleep's write passes of this turn hold back the output
+/// of pub/sub clients that sent nothing this turn: yes while this turn
+/// read new requests and no hold has lasted [`FANOUT_HOLD`] yet.
+///
+/// Not in Redis. A write to a subscriber costs both sides a system call
+/// and the subscriber a wake-up, whatever it carries, and Redis writes
+/// every subscriber once per loop turn. With many subscribers and
+/// publishers at pipeline 1, the publishers' requests arrive spread over
+/// a turn, and a fast turn answers a handful of them and then writes all
+/// the subscribers: many small writes. Held output stays on the
+/// pending-write list, so the next poll does not block: the loop answers
+/// the requests that arrived meanwhile (their replies are never held) and
+/// the subscribers get the whole run in one write, as soon as a poll
+/// brings no new request or the hold reaches `FANOUT_HOLD`. An idle
+/// server therefore adds one non-blocking poll to a message's delivery.
+pub fn fanout_hold(server: &Server, now: Instant) -> bool {
+    server.turn_reads > 0
+        && server
+            .fanout_held_since
+            .is_none_or(|since| now.saturating_duration_since(since) < FANOUT_HOLD)
+}
+
 /// Writes every client with pending replies; called from before_sleep
 /// (`handleClientsWithPendingWrites`). Clients that hit the per-event cap
-/// stay queued.
+/// stay queued. Returns whether it held a subscriber's output back.
 ///
 /// `again` marks before_sleep's second pass, after the re-reads. A client
 /// already written this turn that has sent nothing since only received
@@ -646,10 +674,14 @@ fn write_with_limit(server: &mut Server, id: ClientId, limit: usize) -> WriteOut
 /// publishers whose next requests arrived while the first pass wrote):
 /// it stays queued for the next turn, where that output joins the next
 /// batch, instead of costing a second write of a few bytes now.
-pub fn handle_clients_with_pending_writes(server: &mut Server, again: bool) {
+///
+/// `hold` (from [`fanout_hold`]) keeps pub/sub clients that sent nothing
+/// this turn queued too.
+pub fn handle_clients_with_pending_writes(server: &mut Server, again: bool, hold: bool) -> bool {
     if server.clients_pending_write.is_empty() {
-        return;
+        return false;
     }
+    let mut held = false;
     let turn = server.turn;
     let mut list = std::mem::take(&mut server.clients_pending_write);
     // Newest first, as Redis links pending clients at the head of its
@@ -660,7 +692,13 @@ pub fn handle_clients_with_pending_writes(server: &mut Server, again: bool) {
         let Some(c) = server.clients.get_mut(id.0) else {
             continue;
         };
-        if again && c.write_turn == turn && c.read_turn != turn {
+        let passive = c.read_turn != turn;
+        if passive && again && c.write_turn == turn {
+            server.clients_pending_write.push(id);
+            continue;
+        }
+        if passive && hold && super::pubsub::subscription_count(c) > 0 {
+            held = true;
             server.clients_pending_write.push(id);
             continue;
         }
@@ -677,6 +715,7 @@ pub fn handle_clients_with_pending_writes(server: &mut Server, again: bool) {
     if server.clients_pending_write.is_empty() {
         server.clients_pending_write = list;
     }
+    held
 }
 
 /// Reads again every client whose last read did not end in `WouldBlock`;
@@ -832,6 +871,25 @@ mod tests {
         soft: 100,
         soft_seconds: 2,
     };
+
+    #[test]
+    fn fanout_hold_needs_new_requests_and_ends_after_its_budget() {
+        let mut server = Server::new(super::super::config::Config::new(), None);
+        let now = Instant::now();
+        assert!(!fanout_hold(&server, now), "no request read: write now");
+        server.turn_reads = 3;
+        assert!(fanout_hold(&server, now), "a new hold may start");
+        let started = now.checked_sub(FANOUT_HOLD / 2).unwrap_or(now);
+        server.fanout_held_since = Some(started);
+        assert!(fanout_hold(&server, now), "within the budget");
+        server.fanout_held_since = Some(started);
+        assert!(!fanout_hold(&server, started + FANOUT_HOLD), "budget spent");
+        server.turn_reads = 0;
+        assert!(
+            !fanout_hold(&server, now),
+            "a poll without requests ends it"
+        );
+    }
 
     #[test]
     fn hard_limit_breaks_at_once_and_zero_means_none() {
