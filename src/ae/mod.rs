@@ -95,7 +95,7 @@ impl Mask {
     pub const ALL: Mask = Mask(3);
     /// Reported only, beside `READABLE`: the peer has closed its sending
     /// side, or the socket has an error (epoll's `EPOLLRDHUP`, `EPOLLHUP`,
-    /// `EPOLLERR`). A handler can never be installed for it; it tells the
+    /// `EPOLLERR`). No handler is ever called for it alone; it tells the
     /// read handler that the edge announcing the end of the stream has
     /// been spent, so it must read until end of file or `WouldBlock`.
     pub const HANGUP: Mask = Mask(4);
