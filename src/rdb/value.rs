@@ -348,6 +348,7 @@ pub fn read_value<R: Read>(
                 max_value: usize::MAX,
             };
             let mut z = ZSet::with_hint(entries.len() / 2, 0, lp_limits);
+            z.reserve_listpack(entries.chunks_exact(2).map(|pair| entry_len(&pair[0])));
             for pair in entries.chunks_exact(2) {
                 let score = entry_score(&pair[1])
                     .ok_or_else(|| r.corrupt_at(at, "sorted set listpack with a bad score"))?;

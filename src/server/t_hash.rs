@@ -54,51 +54,12 @@ use super::object::Value;
 use super::resp::{string_to_i64, Argv};
 use super::sds::Sds;
 use super::util::{glob_match, Rng};
+use super::util::{len_size, read_entry, write_len};
 use super::{ClientId, Server};
 
 // ---------------------------------------------------------------------------
 // The listpack encoding
 // ---------------------------------------------------------------------------
-
-/// Appends `n` as a LEB128 varint.
-fn write_len(out: &mut Vec<u8>, mut n: usize) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-/// Bytes taken by `n` as a varint.
-fn len_size(mut n: usize) -> usize {
-    let mut size = 1;
-    while n >= 0x80 {
-        n >>= 7;
-        size += 1;
-    }
-    size
-}
-
-/// The string starting at `pos`: its bytes' range, or `None` past the end.
-fn read_entry(buf: &[u8], mut pos: usize) -> Option<(usize, usize)> {
-    let mut n: usize = 0;
-    let mut shift = 0;
-    loop {
-        let byte = *buf.get(pos)?;
-        pos += 1;
-        n |= usize::from(byte & 0x7f).checked_shl(shift)?;
-        if byte & 0x80 == 0 {
-            break;
-        }
-        shift += 7;
-    }
-    let end = pos.checked_add(n)?;
-    (end <= buf.len()).then_some((pos, end))
-}
 
 /// The compact encoding: field/value strings back to back.
 #[derive(Clone, Debug, PartialEq, Default)]

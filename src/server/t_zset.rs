@@ -100,7 +100,7 @@ use super::multi::signal_modified_key;
 use super::notify::class;
 use super::object::Value;
 use super::resp::Argv;
-use super::util::Rng;
+use super::util::{len_size, read_len, write_len, Rng};
 use super::{ClientId, Server};
 
 /// Most levels a skip list node can have (`ZSKIPLIST_MAXLEVEL`).
@@ -704,11 +704,181 @@ impl SkipList {
     }
 }
 
+/// The compact encoding (`OBJ_ENCODING_LISTPACK`): the entries sorted by
+/// `(score, member)`, back to back in one buffer. One allocation holds the
+/// whole set, as Redis's listpack does; every operation walks the buffer,
+/// which the `zset-max-listpack-*` limits keep short. An entry is:
+///
+/// - a varint of `member length << 1 | integral`;
+/// - the member's bytes;
+/// - the score: for an integral score (Redis's listpack stores those as
+///   integers too), its zigzag varint, one byte from -64 to 63; for any
+///   other, its 8 bytes (little-endian).
+#[derive(Clone, Debug, PartialEq, Default)]
+struct Listpack {
+    buf: Vec<u8>,
+    /// Number of entries.
+    len: usize,
+}
+
+/// One entry of a [`Listpack`]: where it starts and ends in the buffer.
+#[derive(Clone, Copy)]
+struct LpEntry<'a> {
+    start: usize,
+    end: usize,
+    member: &'a [u8],
+    score: f64,
+}
+
+/// Integral scores of at most this magnitude are stored as integers: every
+/// one of them is an exact `f64`.
+const LP_INT_SCORE_MAX: f64 = 9_007_199_254_740_992.0; // 2^53
+
+/// `score` as the integer a listpack stores, if it is one.
+fn lp_int_score(score: f64) -> Option<i64> {
+    (score.fract() == 0.0 && score.abs() <= LP_INT_SCORE_MAX).then_some(score as i64)
+}
+
+/// Bytes a member and its score take in a [`Listpack`].
+fn lp_entry_size(member_len: usize, score: f64) -> usize {
+    let score_size = match lp_int_score(score) {
+        Some(n) => len_size(zigzag(n) as usize),
+        None => 8,
+    };
+    len_size(member_len << 1) + member_len + score_size
+}
+
+/// Zigzag: small magnitudes of either sign become small unsigned numbers.
+fn zigzag(n: i64) -> u64 {
+    ((n << 1) ^ (n >> 63)) as u64
+}
+
+fn unzigzag(n: u64) -> i64 {
+    ((n >> 1) as i64) ^ -((n & 1) as i64)
+}
+
+impl Listpack {
+    fn with_capacity(entries: usize, member_len: usize) -> Listpack {
+        Listpack {
+            buf: Vec::with_capacity(entries.saturating_mul(lp_entry_size(member_len, 0.0))),
+            len: 0,
+        }
+    }
+
+    /// The entry starting at byte `pos`, if one does.
+    fn entry_at(&self, pos: usize) -> Option<LpEntry<'_>> {
+        let (head, ms) = read_len(&self.buf, pos)?;
+        let me = ms.checked_add(head >> 1)?;
+        let member = self.buf.get(ms..me)?;
+        let (score, end) = if head & 1 == 1 {
+            let (n, end) = read_len(&self.buf, me)?;
+            (unzigzag(n as u64) as f64, end)
+        } else {
+            let end = me.checked_add(8)?;
+            let bytes = self.buf.get(me..end)?.try_into().ok()?;
+            (f64::from_le_bytes(bytes), end)
+        };
+        Some(LpEntry {
+            start: pos,
+            end,
+            member,
+            score,
+        })
+    }
+
+    /// The entries, lowest first, collected: entries can only be walked
+    /// forwards, so a walk backwards collects them (at most
+    /// `zset-max-listpack-entries`, unless a loaded file held more) first.
+    fn collected(&self) -> Vec<LpEntry<'_>> {
+        self.walk().collect()
+    }
+
+    /// The entries, lowest first, without collecting them.
+    fn walk(&self) -> impl Iterator<Item = LpEntry<'_>> + '_ {
+        let mut pos = 0;
+        std::iter::from_fn(move || {
+            let e = self.entry_at(pos)?;
+            pos = e.end;
+            Some(e)
+        })
+    }
+
+    /// The rank and entry of `member`.
+    fn find(&self, member: &[u8]) -> Option<(usize, LpEntry<'_>)> {
+        self.walk().enumerate().find(|(_, e)| e.member == member)
+    }
+
+    /// How many leading entries satisfy `pred` (which must hold for a
+    /// prefix of the order, as for `slice::partition_point`), and the byte
+    /// offset where the first entry that does not begins.
+    fn partition_point(&self, mut pred: impl FnMut(&[u8], f64) -> bool) -> (usize, usize) {
+        let mut count = 0;
+        let mut pos = 0;
+        for e in self.walk() {
+            if !pred(e.member, e.score) {
+                break;
+            }
+            count += 1;
+            pos = e.end;
+        }
+        (count, pos)
+    }
+
+    /// The byte offset where the entry of 0-based `rank` starts (the end of
+    /// the buffer for `rank == len`).
+    fn offset_of(&self, rank: usize) -> usize {
+        self.walk().nth(rank).map_or(self.buf.len(), |e| e.start)
+    }
+
+    /// Inserts an entry at its place in the order.
+    fn insert(&mut self, member: &[u8], score: f64) {
+        let (_, at) = self.partition_point(|m, s| cmp_entry(s, m, score, member).is_lt());
+        let mut enc = Vec::with_capacity(lp_entry_size(member.len(), score));
+        let int = lp_int_score(score);
+        write_len(&mut enc, member.len() << 1 | usize::from(int.is_some()));
+        enc.extend_from_slice(member);
+        match int {
+            Some(n) => write_len(&mut enc, zigzag(n) as usize),
+            None => enc.extend_from_slice(&score.to_le_bytes()),
+        }
+        self.buf.reserve_exact(enc.len());
+        self.buf.splice(at..at, enc);
+        self.len += 1;
+    }
+
+    /// Removes the entries in bytes `[start, end)`, `count` of them.
+    fn remove_bytes(&mut self, start: usize, end: usize, count: usize) {
+        self.buf.drain(start..end);
+        self.len -= count;
+        if self.buf.capacity() - self.buf.len() >= 16 {
+            self.buf.shrink_to_fit();
+        }
+    }
+
+    /// Removes and returns the entries of ranks `[lo, hi)`.
+    fn drain(&mut self, lo: usize, hi: usize) -> Vec<Entry> {
+        let out: Vec<Entry> = self
+            .walk()
+            .skip(lo)
+            .take(hi.saturating_sub(lo))
+            .map(|e| (e.member.into(), e.score))
+            .collect();
+        let (start, end) = (self.offset_of(lo), self.offset_of(hi));
+        self.remove_bytes(start, end, out.len());
+        out
+    }
+
+    /// Copies of every entry, lowest first.
+    fn to_entries(&self) -> Vec<Entry> {
+        self.walk().map(|e| (e.member.into(), e.score)).collect()
+    }
+}
+
 /// The two encodings.
 #[derive(Clone, Debug, PartialEq)]
 enum Repr {
     /// Sorted by `(score, member)` (`OBJ_ENCODING_LISTPACK`).
-    Listpack(Vec<(Box<[u8]>, f64)>),
+    Listpack(Listpack),
     /// `OBJ_ENCODING_SKIPLIST`.
     Skiplist(Box<SkipList>),
 }
@@ -745,11 +915,23 @@ impl ZSet {
             && size_hint <= limits.max_entries
             && len_hint <= limits.max_value;
         let repr = if listpack {
-            Repr::Listpack(Vec::with_capacity(size_hint))
+            Repr::Listpack(Listpack::with_capacity(size_hint, len_hint))
         } else {
             Repr::Skiplist(Box::new(SkipList::new()))
         };
         ZSet { repr }
+    }
+
+    /// Makes room in a listpack for members of these lengths, so that a
+    /// loader inserting them one by one grows the buffer once.
+    pub fn reserve_listpack(&mut self, member_lengths: impl IntoIterator<Item = usize>) {
+        if let Repr::Listpack(lp) = &mut self.repr {
+            let need: usize = member_lengths
+                .into_iter()
+                .map(|n| lp_entry_size(n, 0.0))
+                .sum();
+            lp.buf.reserve_exact(need);
+        }
     }
 
     /// DEBUG HTSTATS-KEY's statistics of the member index; `None` for a
@@ -764,18 +946,18 @@ impl ZSet {
     /// DEBUG LISTPACK's description, member then score as a listpack
     /// holds them; `None` for a skip list.
     pub fn describe_listpack(&self) -> Option<String> {
-        let Repr::Listpack(v) = &self.repr else {
+        let Repr::Listpack(lp) = &self.repr else {
             return None;
         };
-        let scores: Vec<String> = v
-            .iter()
-            .map(|(_, s)| super::reply::format_double(*s))
+        let scores: Vec<String> = lp
+            .walk()
+            .map(|e| super::reply::format_double(e.score))
             .collect();
-        let bytes = v.iter().map(|(m, _)| m.len()).sum::<usize>() + 8 * v.len();
-        let entries = v
-            .iter()
+        let bytes = lp.buf.len();
+        let entries = lp
+            .walk()
             .zip(&scores)
-            .flat_map(|((m, _), s)| [&m[..], s.as_bytes()]);
+            .flat_map(|(e, s)| [e.member, s.as_bytes()]);
         Some(super::debug::describe_entries(bytes, entries))
     }
 
@@ -790,7 +972,7 @@ impl ZSet {
     /// Number of members (`zsetLength`).
     pub fn len(&self) -> usize {
         match &self.repr {
-            Repr::Listpack(v) => v.len(),
+            Repr::Listpack(lp) => lp.len,
             Repr::Skiplist(s) => s.len,
         }
     }
@@ -803,17 +985,17 @@ impl ZSet {
     /// The score of `member` (`zsetScore`).
     pub fn score(&self, member: &[u8]) -> Option<f64> {
         match &self.repr {
-            Repr::Listpack(v) => v.iter().find(|(m, _)| **m == *member).map(|&(_, s)| s),
+            Repr::Listpack(lp) => lp.find(member).map(|(_, e)| e.score),
             Repr::Skiplist(s) => s.find(member).map(|x| s.node(x).score),
         }
     }
 
     /// Turns a listpack into a skip list (`zsetConvert`).
     pub fn convert_to_skiplist(&mut self) {
-        if let Repr::Listpack(v) = &mut self.repr {
+        if let Repr::Listpack(lp) = &self.repr {
             let mut sl = SkipList::new();
-            for (m, s) in std::mem::take(v) {
-                sl.insert(s, m);
+            for e in lp.walk() {
+                sl.insert(e.score, e.member.into());
             }
             self.repr = Repr::Skiplist(Box::new(sl));
         }
@@ -822,17 +1004,13 @@ impl ZSet {
     /// Adds a member that is not present, converting to a skip list
     /// first when the listpack limits would be passed (`zsetAdd`).
     pub fn insert_new(&mut self, member: &[u8], score: f64, limits: Limits) {
-        if let Repr::Listpack(v) = &self.repr {
-            if v.len() + 1 > limits.max_entries || member.len() > limits.max_value {
+        if let Repr::Listpack(lp) = &self.repr {
+            if lp.len + 1 > limits.max_entries || member.len() > limits.max_value {
                 self.convert_to_skiplist();
             }
         }
         match &mut self.repr {
-            Repr::Listpack(v) => {
-                let score = listpack_score(score);
-                let at = v.partition_point(|(m, s)| cmp_entry(*s, m, score, member).is_lt());
-                v.insert(at, (member.into(), score));
-            }
+            Repr::Listpack(lp) => lp.insert(member, listpack_score(score)),
             Repr::Skiplist(sl) => {
                 sl.insert(score, member.into());
             }
@@ -843,12 +1021,11 @@ impl ZSet {
     /// `zslUpdateScore`).
     pub fn update_score(&mut self, member: &[u8], old: f64, new: f64) {
         match &mut self.repr {
-            Repr::Listpack(v) => {
-                if let Some(at) = v.iter().position(|(m, _)| **m == *member) {
-                    let (m, _) = v.remove(at);
-                    let new = listpack_score(new);
-                    let to = v.partition_point(|(pm, ps)| cmp_entry(*ps, pm, new, &m).is_lt());
-                    v.insert(to, (m, new));
+            Repr::Listpack(lp) => {
+                if let Some((_, e)) = lp.find(member) {
+                    let (start, end) = (e.start, e.end);
+                    lp.remove_bytes(start, end, 1);
+                    lp.insert(member, listpack_score(new));
                 }
             }
             Repr::Skiplist(sl) => sl.update_score(old, member, new),
@@ -859,9 +1036,9 @@ impl ZSet {
     /// and the listpack delete).
     pub fn remove(&mut self, member: &[u8]) -> bool {
         match &mut self.repr {
-            Repr::Listpack(v) => match v.iter().position(|(m, _)| **m == *member) {
-                Some(at) => {
-                    v.remove(at);
+            Repr::Listpack(lp) => match lp.find(member).map(|(_, e)| (e.start, e.end)) {
+                Some((start, end)) => {
+                    lp.remove_bytes(start, end, 1);
                     true
                 }
                 None => false,
@@ -882,7 +1059,7 @@ impl ZSet {
     pub fn rank(&self, member: &[u8], rev: bool) -> Option<usize> {
         let len = self.len();
         let rank = match &self.repr {
-            Repr::Listpack(v) => v.iter().position(|(m, _)| **m == *member)?,
+            Repr::Listpack(lp) => lp.find(member)?.0,
             Repr::Skiplist(sl) => {
                 let score = sl.node(sl.find(member)?).score;
                 sl.rank(score, member)?.checked_sub(1)?
@@ -894,7 +1071,7 @@ impl ZSet {
     /// The member and score at 0-based `rank` from the lowest.
     pub fn at_rank(&self, rank: usize) -> Option<(&[u8], f64)> {
         match &self.repr {
-            Repr::Listpack(v) => v.get(rank).map(|(m, s)| (&**m, *s)),
+            Repr::Listpack(lp) => lp.walk().nth(rank).map(|e| (e.member, e.score)),
             Repr::Skiplist(sl) => {
                 let n = sl.node(sl.by_rank(rank.checked_add(1)?)?);
                 Some((&*n.member, n.score))
@@ -921,9 +1098,9 @@ impl ZSet {
             Range::Lex(r) => r.below_max(m),
         };
         let (lo, hi) = match &self.repr {
-            Repr::Listpack(v) => (
-                v.partition_point(|(m, s)| before(*s, m)),
-                v.partition_point(|(m, s)| upto(*s, m)),
+            Repr::Listpack(lp) => (
+                lp.partition_point(|m, s| before(s, m)).0,
+                lp.partition_point(|m, s| upto(s, m)).0,
             ),
             Repr::Skiplist(sl) => (sl.count_before(before), sl.count_before(upto)),
         };
@@ -935,13 +1112,18 @@ impl ZSet {
     pub fn walk(&self, rank: usize, count: usize, rev: bool) -> Vec<(Box<[u8]>, f64)> {
         let mut out = Vec::with_capacity(count.min(self.len()));
         match &self.repr {
-            Repr::Listpack(v) => {
-                if rev {
-                    let end = rank.saturating_add(1).min(v.len());
+            Repr::Listpack(lp) => {
+                let copy = |e: LpEntry<'_>| (Box::from(e.member), e.score);
+                if rank >= lp.len {
+                    // Past the end: nothing, as from the skip list.
+                } else if rev {
+                    let end = rank.saturating_add(1).min(lp.len);
                     let start = end.saturating_sub(count);
-                    out.extend(v[start..end].iter().rev().cloned());
+                    let all = lp.collected();
+                    let part = all.get(start..end).unwrap_or_default();
+                    out.extend(part.iter().rev().map(|&e| copy(e)));
                 } else {
-                    out.extend(v.iter().skip(rank).take(count).cloned());
+                    out.extend(lp.walk().skip(rank).take(count).map(copy));
                 }
             }
             Repr::Skiplist(sl) => {
@@ -963,11 +1145,14 @@ impl ZSet {
     /// first with `rev`, without copying members (what RDB writes).
     pub fn for_each(&self, rev: bool, mut f: impl FnMut(&[u8], f64)) {
         match &self.repr {
-            Repr::Listpack(v) => {
+            Repr::Listpack(lp) => {
                 if rev {
-                    v.iter().rev().for_each(|(m, s)| f(m, *s));
+                    lp.collected()
+                        .iter()
+                        .rev()
+                        .for_each(|e| f(e.member, e.score));
                 } else {
-                    v.iter().for_each(|(m, s)| f(m, *s));
+                    lp.walk().for_each(|e| f(e.member, e.score));
                 }
             }
             Repr::Skiplist(sl) => {
@@ -995,7 +1180,7 @@ impl ZSet {
     /// returned, as SCAN promises.
     pub fn scan(&self, cursor: u64, count: usize) -> (u64, Vec<Entry>) {
         match &self.repr {
-            Repr::Listpack(v) => (0, v.clone()),
+            Repr::Listpack(lp) => (0, lp.to_entries()),
             Repr::Skiplist(sl) => {
                 let mut out = Vec::new();
                 let start = usize::try_from(cursor).unwrap_or(usize::MAX).max(1);
@@ -1025,7 +1210,7 @@ impl ZSet {
             super::debug::xor_digest(digest, &ele);
         };
         match &self.repr {
-            Repr::Listpack(v) => v.iter().for_each(|(m, s)| add(m, *s)),
+            Repr::Listpack(lp) => lp.walk().for_each(|e| add(e.member, e.score)),
             Repr::Skiplist(sl) => {
                 let mut x = sl.lvl(0, 0).forward;
                 while x != NIL {
@@ -1043,13 +1228,13 @@ impl ZSet {
     pub fn pop(&mut self, max: bool, count: usize) -> Vec<Entry> {
         let n = count.min(self.len());
         match &mut self.repr {
-            Repr::Listpack(v) if max => {
-                let at = v.len() - n;
-                let mut out: Vec<Entry> = v.drain(at..).collect();
+            Repr::Listpack(lp) if max => {
+                let at = lp.len - n;
+                let mut out = lp.drain(at, lp.len);
                 out.reverse();
                 out
             }
-            Repr::Listpack(v) => v.drain(..n).collect(),
+            Repr::Listpack(lp) => lp.drain(0, n),
             Repr::Skiplist(sl) => (0..n).map_while(|_| sl.pop(max)).collect(),
         }
     }
@@ -1061,8 +1246,9 @@ impl ZSet {
         if lo >= hi {
             return 0;
         }
-        if let Repr::Listpack(v) = &mut self.repr {
-            v.drain(lo..hi);
+        if let Repr::Listpack(lp) = &mut self.repr {
+            let (start, end) = (lp.offset_of(lo), lp.offset_of(hi));
+            lp.remove_bytes(start, end, hi - lo);
         } else {
             for (m, _) in self.walk(lo, hi - lo, false) {
                 self.remove(&m);
@@ -3357,6 +3543,118 @@ mod tests {
                 check_links(sl);
             }
         }
+    }
+
+    /// The same random operations on a listpack and a skip list leave
+    /// them answering every query alike.
+    #[test]
+    fn listpack_and_skiplist_agree() {
+        let roomy = Limits {
+            max_entries: 100_000,
+            max_value: 64,
+        };
+        let mut rng = Rng::new(3);
+        let mut lp = ZSet::with_hint(0, 0, roomy);
+        let mut sl = ZSet::with_hint(1000, 0, LIMITS);
+        assert_eq!((lp.encoding(), sl.encoding()), ("listpack", "skiplist"));
+        for step in 0..4000 {
+            let m = format!("m{}", rng.below(200)).into_bytes();
+            let s = rng.below(40) as f64 - 20.0;
+            match (rng.below(8), lp.score(&m)) {
+                (0, _) => {
+                    let (max, count) = (rng.below(2) == 0, rng.below(3));
+                    assert_eq!(lp.pop(max, count), sl.pop(max, count), "step {step}");
+                }
+                (1, _) => {
+                    let lo = rng.below(lp.len() + 1);
+                    let hi = lo + rng.below(3);
+                    assert_eq!(lp.remove_ranks(lo, hi), sl.remove_ranks(lo, hi));
+                }
+                (2, Some(_)) => assert!(lp.remove(&m) && sl.remove(&m)),
+                (_, Some(old)) => {
+                    lp.update_score(&m, old, s);
+                    sl.update_score(&m, old, s);
+                }
+                (_, None) => {
+                    lp.insert_new(&m, s, roomy);
+                    sl.insert_new(&m, s, LIMITS);
+                }
+            }
+            assert_eq!(lp.len(), sl.len(), "step {step}");
+            assert_eq!(lp.score(&m), sl.score(&m));
+            assert_eq!(lp.rank(&m, true), sl.rank(&m, true));
+            let rank = rng.below(lp.len() + 2);
+            let count = rng.below(5);
+            assert_eq!(lp.at_rank(rank), sl.at_rank(rank));
+            for rev in [false, true] {
+                assert_eq!(lp.walk(rank, count, rev), sl.walk(rank, count, rev));
+            }
+            let r = ScoreRange::parse(b"(-5", b"7").expect("valid range");
+            assert_eq!(lp.bounds(&Range::Score(r)), sl.bounds(&Range::Score(r)));
+        }
+        assert_eq!(lp.encoding(), "listpack");
+        for rev in [false, true] {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            lp.for_each(rev, |m, s| a.push((m.to_vec(), s)));
+            sl.for_each(rev, |m, s| b.push((m.to_vec(), s)));
+            assert_eq!(a, b);
+        }
+        let (mut da, mut db) = ([0u8; 20], [0u8; 20]);
+        lp.digest(&mut da);
+        sl.digest(&mut db);
+        assert_eq!(da, db);
+        let mut scanned = lp.scan(0, 10).1;
+        scanned.sort_by(|a, b| cmp_entry(a.1, &a.0, b.1, &b.0));
+        assert_eq!(scanned, lp.walk(0, usize::MAX, false));
+        lp.convert_to_skiplist();
+        assert_eq!(lp.walk(0, usize::MAX, false), sl.walk(0, usize::MAX, false));
+    }
+
+    /// Integral scores are packed as varints and every other one as 8
+    /// bytes; both read back exactly, and the order holds across them.
+    #[test]
+    fn listpack_scores_round_trip() {
+        let scores = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            63.0,
+            -64.0,
+            64.0,
+            1.5,
+            -2.25,
+            1e15,
+            LP_INT_SCORE_MAX,
+            -LP_INT_SCORE_MAX,
+            LP_INT_SCORE_MAX * 2.0,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        let mut z = ZSet::with_hint(0, 0, LIMITS);
+        for (i, &s) in scores.iter().enumerate() {
+            z.insert_new(format!("m{i}").as_bytes(), s, LIMITS);
+        }
+        assert_eq!(z.encoding(), "listpack");
+        for (i, &s) in scores.iter().enumerate() {
+            let got = z.score(format!("m{i}").as_bytes());
+            assert_eq!(got, Some(s), "score {s}");
+        }
+        let mut walked = Vec::new();
+        z.for_each(false, |_, s| walked.push(s));
+        let mut sorted = scores.to_vec();
+        sorted.sort_by(|a, b| a.partial_cmp(b).unwrap_or(Ordering::Equal));
+        assert_eq!(walked, sorted);
+        let Repr::Listpack(lp) = &z.repr else {
+            unreachable!("checked above")
+        };
+        // "m0" with score 0: one head byte, two member bytes, one score
+        // byte; "m7" with 1.5: eight score bytes.
+        let size = |m: &[u8]| lp.find(m).map(|(_, e)| e.end - e.start);
+        assert_eq!((size(b"m0"), size(b"m7")), (Some(4), Some(11)));
     }
 
     #[test]

@@ -179,6 +179,57 @@ impl Rng {
     }
 }
 
+// ---------------------------------------------------------------------------
+// Length-prefixed strings, the building block of the compact (listpack)
+// encodings of hashes and sorted sets
+
+/// Appends `n` as a LEB128 varint.
+pub fn write_len(out: &mut Vec<u8>, mut n: usize) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// Bytes taken by `n` as a varint.
+pub fn len_size(mut n: usize) -> usize {
+    let mut size = 1;
+    while n >= 0x80 {
+        n >>= 7;
+        size += 1;
+    }
+    size
+}
+
+/// The varint (as [`write_len`] wrote it) starting at `pos`: its value and
+/// the position after it, or `None` past the end or on overflow.
+pub fn read_len(buf: &[u8], mut pos: usize) -> Option<(usize, usize)> {
+    let mut n: usize = 0;
+    let mut shift = 0;
+    loop {
+        let byte = *buf.get(pos)?;
+        pos += 1;
+        n |= usize::from(byte & 0x7f).checked_shl(shift)?;
+        if byte & 0x80 == 0 {
+            return Some((n, pos));
+        }
+        shift += 7;
+    }
+}
+
+/// The length-prefixed string starting at `pos` (as [`write_len`] and
+/// the bytes wrote it): its bytes' range, or `None` past the end.
+pub fn read_entry(buf: &[u8], pos: usize) -> Option<(usize, usize)> {
+    let (n, pos) = read_len(buf, pos)?;
+    let end = pos.checked_add(n)?;
+    (end <= buf.len()).then_some((pos, end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::glob_match;
