@@ -443,6 +443,14 @@ pub fn format_double(d: f64) -> String {
             "0".into()
         };
     }
+    // An integral value below 2^53 has at most 16 digits, which %.17g
+    // prints as they are: the common case of scores, and much cheaper
+    // than the exact 17-digit formatting below.
+    if d.fract() == 0.0 && d.abs() <= 9_007_199_254_740_992.0 {
+        let mut buf = [0u8; 20];
+        let len = write_i64(&mut buf, d as i64);
+        return String::from_utf8_lossy(buf.get(..len).unwrap_or_default()).into_owned();
+    }
     // %g: scientific when the exponent is < -4 or >= the precision (17).
     let sci = format!("{:.16e}", d);
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
@@ -522,6 +530,12 @@ mod tests {
         assert_eq!(format_double(1.25e-5), "1.2500000000000001e-05");
         assert_eq!(format_double(-2.5), "-2.5");
         assert_eq!(format_double(123456789.0), "123456789");
+        // The integral fast path, at its edge and past it.
+        assert_eq!(format_double(-42.0), "-42");
+        assert_eq!(format_double(9_007_199_254_740_992.0), "9007199254740992");
+        assert_eq!(format_double(-9_007_199_254_740_992.0), "-9007199254740992");
+        assert_eq!(format_double(18_014_398_509_481_984.0), "18014398509481984");
+        assert_eq!(format_double(1e17), "1e+17");
     }
 
     #[test]
