@@ -159,7 +159,7 @@ fn write_hash<W: Write>(w: &mut Writer<W>, h: &Hash) -> std::io::Result<()> {
 
 fn write_set<W: Write>(w: &mut Writer<W>, s: &Set) -> std::io::Result<()> {
     if let Some(ints) = s.ints() {
-        return w.string(&intset::encode(ints));
+        return w.string(&intset::encode(&ints));
     }
     w.len(s.len() as u64)?;
     let mut result = Ok(());

@@ -72,12 +72,131 @@ const SPOP_MOVE_STRATEGY_MUL: usize = 5;
 /// members when the count is above 1/3 of it (`SRANDMEMBER_SUB_STRATEGY_MUL`).
 const SRANDMEMBER_SUB_STRATEGY_MUL: usize = 3;
 
+/// An intset (`intset.c`): sorted integers without duplicates, each
+/// stored in the narrowest of 2, 4 or 8 bytes that holds every member. A
+/// member that needs more widens the whole set; removals never narrow it
+/// (Redis's `intsetUpgradeAndAdd`, with no downgrade either).
+#[derive(Clone, Debug, PartialEq)]
+enum IntSet {
+    I16(Vec<i16>),
+    I32(Vec<i32>),
+    I64(Vec<i64>),
+}
+
+/// Where `n` is (`Ok`) or would go (`Err`) in `v`; `None` when `n` does
+/// not fit the width (so it is not there).
+fn int_search<T: Copy + Ord + TryFrom<i64>>(v: &[T], n: i64) -> Option<Result<usize, usize>> {
+    let t = T::try_from(n).ok()?;
+    Some(v.binary_search(&t))
+}
+
+/// Inserts `n` at its place if absent and it fits the width: `Some(added)`,
+/// or `None` when the set must widen first.
+fn int_insert<T: Copy + Ord + TryFrom<i64>>(v: &mut Vec<T>, n: i64) -> Option<bool> {
+    let t = T::try_from(n).ok()?;
+    match v.binary_search(&t) {
+        Ok(_) => Some(false),
+        Err(pos) => {
+            v.insert(pos, t);
+            Some(true)
+        }
+    }
+}
+
+fn int_remove<T: Copy + Ord + TryFrom<i64>>(v: &mut Vec<T>, n: i64) -> bool {
+    match int_search(v, n) {
+        Some(Ok(pos)) => {
+            v.remove(pos);
+            true
+        }
+        _ => false,
+    }
+}
+
+impl IntSet {
+    /// The set of `sorted` (ascending, no duplicates), at the narrowest
+    /// width.
+    fn from_sorted(sorted: Vec<i64>) -> IntSet {
+        let fits = |lo: i64, hi: i64| sorted.iter().all(|n| (lo..=hi).contains(n));
+        if fits(i16::MIN.into(), i16::MAX.into()) {
+            IntSet::I16(sorted.iter().map(|&n| n as i16).collect())
+        } else if fits(i32::MIN.into(), i32::MAX.into()) {
+            IntSet::I32(sorted.iter().map(|&n| n as i32).collect())
+        } else {
+            IntSet::I64(sorted)
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            IntSet::I16(v) => v.len(),
+            IntSet::I32(v) => v.len(),
+            IntSet::I64(v) => v.len(),
+        }
+    }
+
+    fn contains(&self, n: i64) -> bool {
+        let found = match self {
+            IntSet::I16(v) => int_search(v, n),
+            IntSet::I32(v) => int_search(v, n),
+            IntSet::I64(v) => int_search(v, n),
+        };
+        matches!(found, Some(Ok(_)))
+    }
+
+    /// The member at 0-based `i`, ascending.
+    fn get(&self, i: usize) -> Option<i64> {
+        match self {
+            IntSet::I16(v) => v.get(i).map(|&n| n.into()),
+            IntSet::I32(v) => v.get(i).map(|&n| n.into()),
+            IntSet::I64(v) => v.get(i).copied(),
+        }
+    }
+
+    /// The members, ascending.
+    fn iter(&self) -> impl Iterator<Item = i64> + '_ {
+        (0..self.len()).map_while(|i| self.get(i))
+    }
+
+    /// Adds `n`; whether it was new. Widens the set when `n` needs it.
+    fn insert(&mut self, n: i64) -> bool {
+        let added = match self {
+            IntSet::I16(v) => int_insert(v, n),
+            IntSet::I32(v) => int_insert(v, n),
+            IntSet::I64(v) => int_insert(v, n),
+        };
+        if let Some(added) = added {
+            return added;
+        }
+        // Too wide for this width, so not a member: widen, then add.
+        let mut all: Vec<i64> = self.iter().collect();
+        let pos = all.partition_point(|&m| m < n);
+        all.insert(pos, n);
+        *self = match self {
+            IntSet::I16(_) if i32::try_from(n).is_ok() => {
+                IntSet::I32(all.iter().map(|&m| m as i32).collect())
+            }
+            _ => IntSet::I64(all),
+        };
+        true
+    }
+
+    fn remove(&mut self, n: i64) -> bool {
+        match self {
+            IntSet::I16(v) => int_remove(v, n),
+            IntSet::I32(v) => int_remove(v, n),
+            IntSet::I64(v) => int_remove(v, n),
+        }
+    }
+}
+
 /// The two representations (`OBJ_ENCODING_INTSET`, `OBJ_ENCODING_HT`).
 enum Repr {
     /// Sorted, without duplicates.
-    Ints(Vec<i64>),
-    /// Member → nothing.
-    Table(Dict<()>),
+    Ints(IntSet),
+    /// Member → nothing. Boxed: a dictionary's header is three times an
+    /// intset's, and every small set would carry it.
+    Table(Box<Dict<()>>),
 }
 
 /// A set value (`OBJ_SET`).
@@ -97,9 +216,9 @@ impl Set {
     /// (`setTypeCreate`).
     pub fn new_for(first: &[u8]) -> Set {
         let repr = if string_to_i64(first).is_some() {
-            Repr::Ints(Vec::new())
+            Repr::Ints(IntSet::I16(Vec::new()))
         } else {
-            Repr::Table(Dict::new())
+            Repr::Table(Box::default())
         };
         Set { repr }
     }
@@ -109,7 +228,7 @@ impl Set {
     /// more than `max_intset`.
     pub fn from_sorted_ints(ints: Vec<i64>, max_intset: usize) -> Set {
         let mut s = Set {
-            repr: Repr::Ints(ints),
+            repr: Repr::Ints(IntSet::from_sorted(ints)),
         };
         if s.len() > max_intset {
             s.convert();
@@ -149,7 +268,7 @@ impl Set {
     /// Whether `member` is in the set (`setTypeIsMember`).
     pub fn contains(&self, member: &[u8]) -> bool {
         match &self.repr {
-            Repr::Ints(v) => string_to_i64(member).is_some_and(|n| v.binary_search(&n).is_ok()),
+            Repr::Ints(v) => string_to_i64(member).is_some_and(|n| v.contains(n)),
             Repr::Table(d) => d.contains_key(member),
         }
     }
@@ -158,10 +277,10 @@ impl Set {
     fn convert(&mut self) {
         if let Repr::Ints(v) = &self.repr {
             let mut d = Dict::with_capacity(v.len());
-            for &n in v {
+            for n in v.iter() {
                 d.insert_new(Sds::from_vec(int_bytes(n)), ());
             }
-            self.repr = Repr::Table(d);
+            self.repr = Repr::Table(Box::new(d));
         }
     }
 
@@ -171,10 +290,9 @@ impl Set {
     pub fn add(&mut self, member: &[u8], max_intset: usize) -> bool {
         if let Repr::Ints(v) = &mut self.repr {
             if let Some(n) = string_to_i64(member) {
-                let Err(pos) = v.binary_search(&n) else {
+                if !v.insert(n) {
                     return false;
-                };
-                v.insert(pos, n);
+                }
                 if v.len() > max_intset {
                     self.convert();
                 }
@@ -200,13 +318,7 @@ impl Set {
     /// `htNeedsResize` check does.
     pub fn remove(&mut self, member: &[u8]) -> bool {
         match &mut self.repr {
-            Repr::Ints(v) => match string_to_i64(member).map(|n| v.binary_search(&n)) {
-                Some(Ok(pos)) => {
-                    v.remove(pos);
-                    true
-                }
-                _ => false,
-            },
+            Repr::Ints(v) => string_to_i64(member).is_some_and(|n| v.remove(n)),
             Repr::Table(d) => {
                 let removed = d.remove(member).is_some();
                 if removed {
@@ -223,7 +335,7 @@ impl Set {
         match &self.repr {
             Repr::Ints(v) => {
                 let mut buf = [0u8; 20];
-                for &n in v {
+                for n in v.iter() {
                     let len = write_i64(&mut buf, n);
                     f(&buf[..len]);
                 }
@@ -237,9 +349,9 @@ impl Set {
     }
 
     /// The members of an intset, ascending; `None` for a hashtable.
-    pub fn ints(&self) -> Option<&[i64]> {
+    pub fn ints(&self) -> Option<Vec<i64>> {
         match &self.repr {
-            Repr::Ints(v) => Some(v),
+            Repr::Ints(v) => Some(v.iter().collect()),
             Repr::Table(_) => None,
         }
     }
@@ -261,10 +373,10 @@ impl Set {
     pub fn random_member(&self, rng: &mut Rng) -> Option<Vec<u8>> {
         match &self.repr {
             Repr::Ints(v) => {
-                if v.is_empty() {
+                if v.len() == 0 {
                     None
                 } else {
-                    v.get(rng.below(v.len())).map(|&n| int_bytes(n))
+                    v.get(rng.below(v.len())).map(int_bytes)
                 }
             }
             Repr::Table(d) => d.random_entry(rng).map(|(k, _)| k.as_bytes().to_vec()),
@@ -304,7 +416,7 @@ impl Set {
 impl Default for Set {
     fn default() -> Self {
         Set {
-            repr: Repr::Ints(Vec::new()),
+            repr: Repr::Ints(IntSet::I16(Vec::new())),
         }
     }
 }
@@ -318,7 +430,7 @@ impl Clone for Set {
                 for (k, _) in d.iter() {
                     copy.insert_new(k.clone(), ());
                 }
-                Repr::Table(copy)
+                Repr::Table(Box::new(copy))
             }
         };
         Set { repr }
@@ -1410,6 +1522,41 @@ fn write_u64(out: &mut [u8; 20], mut n: u64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn intset_widens_for_big_members_and_matches_a_model() {
+        let mut rng = Rng::new(9);
+        let mut set = IntSet::I16(Vec::new());
+        let mut model = std::collections::BTreeSet::new();
+        let widths = [0, 1 << 20, i64::MAX];
+        for step in 0..3000 {
+            // Small members first, then 32-bit ones, then any.
+            let range = widths[(step / 1000).min(2)].max(300);
+            let n = rng.below(range as usize) as i64 - (range / 2);
+            if rng.below(3) == 0 {
+                assert_eq!(set.remove(n), model.remove(&n), "step {step}");
+            } else {
+                assert_eq!(set.insert(n), model.insert(n), "step {step}");
+            }
+            assert_eq!(set.contains(n), model.contains(&n));
+        }
+        assert!(matches!(set, IntSet::I64(_)), "widened to 8 bytes");
+        assert_eq!(
+            set.iter().collect::<Vec<_>>(),
+            model.iter().copied().collect::<Vec<_>>()
+        );
+        for (n, width) in [(5, 2), (-40_000, 4), (1 << 40, 8), (i64::MIN, 8)] {
+            let mut s = IntSet::from_sorted(vec![n]);
+            let got = match s {
+                IntSet::I16(_) => 2,
+                IntSet::I32(_) => 4,
+                IntSet::I64(_) => 8,
+            };
+            assert_eq!(got, width, "{n}");
+            assert!(s.contains(n) && !s.contains(n.wrapping_add(1)));
+            assert!(s.insert(i64::MAX) && s.contains(i64::MAX) && s.contains(n));
+        }
+    }
 
     #[test]
     fn intset_stays_sorted_and_converts() {
