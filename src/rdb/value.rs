@@ -349,6 +349,10 @@ pub fn read_value<R: Read>(
             };
             let mut z = ZSet::with_hint(entries.len() / 2, 0, lp_limits);
             z.reserve_listpack(entries.chunks_exact(2).map(|pair| entry_len(&pair[0])));
+            // Redis writes the entries in order; each is appended without a
+            // search while the file keeps to that order. `last` is the
+            // greatest entry so far.
+            let mut last: Option<(f64, Vec<u8>)> = None;
             for pair in entries.chunks_exact(2) {
                 let score = entry_score(&pair[1])
                     .ok_or_else(|| r.corrupt_at(at, "sorted set listpack with a bad score"))?;
@@ -356,7 +360,18 @@ pub fn read_value<R: Read>(
                 if z.score(&m).is_some() {
                     return Err(r.corrupt_at(at, "duplicate sorted set member"));
                 }
-                z.insert_new(&m, score, lp_limits);
+                let in_order = last
+                    .as_ref()
+                    .is_none_or(|(s, lm)| t_zset::cmp_entry(*s, lm, score, &m).is_lt());
+                if in_order {
+                    z.insert_new_last(&m, score, lp_limits);
+                    let mut greatest = last.take().map(|(_, v)| v).unwrap_or_default();
+                    greatest.clear();
+                    greatest.extend_from_slice(&m);
+                    last = Some((score, greatest));
+                } else {
+                    z.insert_new(&m, score, lp_limits);
+                }
             }
             Value::ZSet(Box::new(z))
         }
@@ -653,6 +668,42 @@ mod tests {
         let Value::Set(s) = &v else { panic!() };
         assert_eq!(s.len(), 3);
         assert!(s.contains(b"1") && s.contains(b"a"));
+    }
+
+    /// A sorted-set listpack loads in order whether or not the file kept
+    /// its entries sorted (in order, they are appended without a search).
+    #[test]
+    fn zset_listpack_loads_sorted_in_any_order() {
+        let entries: [(&str, f64); 6] = [
+            ("a", 1.0),
+            ("c", 3.0),
+            ("b", 2.0),
+            ("d", 2.5),
+            ("e", 4.0),
+            ("f", 1.5),
+        ];
+        let mut lp = listpack::Writer::new();
+        for (m, s) in entries {
+            lp.push(m.as_bytes());
+            lp.push(crate::server::reply::format_double(s).as_bytes());
+        }
+        let blob = lp.finish();
+        let v = load(types::ZSET_LISTPACK, |w| w.string(&blob).unwrap_or(()))
+            .expect("loads")
+            .expect("not empty");
+        let Value::ZSet(z) = &v else { panic!() };
+        assert_eq!(z.encoding(), "listpack");
+        let got: Vec<(Vec<u8>, f64)> = z
+            .walk(0, 10, false)
+            .into_iter()
+            .map(|(m, s)| (m.into_vec(), s))
+            .collect();
+        let mut want: Vec<(Vec<u8>, f64)> = entries
+            .iter()
+            .map(|&(m, s)| (m.as_bytes().to_vec(), s))
+            .collect();
+        want.sort_by(|a, b| a.1.total_cmp(&b.1));
+        assert_eq!(got, want);
     }
 
     #[test]

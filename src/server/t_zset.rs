@@ -115,7 +115,7 @@ const NIL: u32 = u32::MAX;
 pub type Entry = (Box<[u8]>, f64);
 
 /// `(score, member)` order: score first, then the member bytes.
-fn cmp_entry(s1: f64, m1: &[u8], s2: f64, m2: &[u8]) -> Ordering {
+pub fn cmp_entry(s1: f64, m1: &[u8], s2: f64, m2: &[u8]) -> Ordering {
     // Scores are never NaN: parsing and `zsetAdd` reject it.
     match s1.partial_cmp(&s2) {
         Some(Ordering::Equal) | None => m1.cmp(m2),
@@ -833,16 +833,27 @@ impl Listpack {
     /// Inserts an entry at its place in the order.
     fn insert(&mut self, member: &[u8], score: f64) {
         let (_, at) = self.partition_point(|m, s| cmp_entry(s, m, score, member).is_lt());
-        let mut enc = Vec::with_capacity(lp_entry_size(member.len(), score));
-        let int = lp_int_score(score);
-        write_len(&mut enc, member.len() << 1 | usize::from(int.is_some()));
-        enc.extend_from_slice(member);
-        match int {
-            Some(n) => write_len(&mut enc, zigzag(n) as usize),
-            None => enc.extend_from_slice(&score.to_le_bytes()),
+        // Encode at the end, then rotate the new bytes into place.
+        let old_len = self.buf.len();
+        self.push_last(member, score);
+        if let Some(tail) = self.buf.get_mut(at..) {
+            tail.rotate_right(tail.len() - (old_len - at));
         }
-        self.buf.reserve_exact(enc.len());
-        self.buf.splice(at..at, enc);
+    }
+
+    /// Appends an entry that sorts after every present one.
+    fn push_last(&mut self, member: &[u8], score: f64) {
+        let int = lp_int_score(score);
+        self.buf.reserve_exact(lp_entry_size(member.len(), score));
+        write_len(
+            &mut self.buf,
+            member.len() << 1 | usize::from(int.is_some()),
+        );
+        self.buf.extend_from_slice(member);
+        match int {
+            Some(n) => write_len(&mut self.buf, zigzag(n) as usize),
+            None => self.buf.extend_from_slice(&score.to_le_bytes()),
+        }
         self.len += 1;
     }
 
@@ -999,6 +1010,19 @@ impl ZSet {
             }
             self.repr = Repr::Skiplist(Box::new(sl));
         }
+    }
+
+    /// Adds a member that is not present and sorts after every present
+    /// member (as a loaded file lists them), without searching for its
+    /// place; otherwise as [`ZSet::insert_new`].
+    pub fn insert_new_last(&mut self, member: &[u8], score: f64, limits: Limits) {
+        if let Repr::Listpack(lp) = &mut self.repr {
+            if lp.len < limits.max_entries && member.len() <= limits.max_value {
+                lp.push_last(member, listpack_score(score));
+                return;
+            }
+        }
+        self.insert_new(member, score, limits);
     }
 
     /// Adds a member that is not present, converting to a skip list
