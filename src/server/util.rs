@@ -1,7 +1,9 @@
 //! Small helpers shared by commands.
 //!
 //! Mirrors: `util.c` (`stringmatchlen`) and the role of `mt19937-64.c` /
-//! `random()` (a fast non-cryptographic generator for sampling).
+//! `random()` (a fast non-cryptographic generator for sampling). Also the
+//! varint length-prefixed strings that t_hash's and t_zset's packed
+//! (listpack) encodings are made of.
 
 /// Glob matching as Redis does it for KEYS, SCAN MATCH, CONFIG GET and
 /// COMMAND LIST (`stringmatchlen`): `*` any run, `?` one byte, `[abc]`,
