@@ -366,22 +366,7 @@ mod tests {
     use super::*;
     use crate::rdb::hex;
     use crate::rdb::lzf;
-
-    /// xorshift64: deterministic test data without a crate.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    use crate::server::util::Rng;
 
     /// Reads one RDB string (plain or LZF; enough of rdb.c for the DUMP
     /// payloads below) and returns it with the rest of the input.
@@ -754,17 +739,17 @@ mod tests {
 
     #[test]
     fn round_trips_random_elements() {
-        let mut rng = Rng(0x1234_5678_9ABC_DEF1);
+        let mut rng = Rng::new(0x1234_5678_9ABC_DEF1);
         for round in 0..200 {
             let mut elems: Vec<Vec<u8>> = Vec::new();
             for _ in 0..rng.below(40) {
                 let e = match rng.below(5) {
-                    0 => (rng.next() as i64 >> rng.below(64))
+                    0 => (rng.next_u64() as i64 >> rng.below(64))
                         .to_string()
                         .into_bytes(),
-                    1 => (0..rng.below(70)).map(|_| rng.next() as u8).collect(),
+                    1 => (0..rng.below(70)).map(|_| rng.next_u64() as u8).collect(),
                     2 => vec![b'0' + rng.below(10) as u8; rng.below(3) + 1],
-                    3 if round % 10 == 0 => vec![rng.next() as u8; 4000 + rng.below(200)],
+                    3 if round % 10 == 0 => vec![rng.next_u64() as u8; 4000 + rng.below(200)],
                     _ => (0..rng.below(300))
                         .map(|_| b'a' + rng.below(26) as u8)
                         .collect(),
@@ -848,13 +833,13 @@ mod tests {
 
     #[test]
     fn survives_truncation_and_corruption() {
-        let mut rng = Rng(0xBAD_C0DE);
+        let mut rng = Rng::new(0xBAD_C0DE);
         let mut blobs = vec![hex("120000000400816602817602816e020a01ff")];
         for k in 0..6 {
             let mut w = Writer::new();
             for _ in 0..(5 + k * 7) {
                 match rng.below(4) {
-                    0 => w.push_int(rng.next() as i64 >> rng.below(64)),
+                    0 => w.push_int(rng.next_u64() as i64 >> rng.below(64)),
                     1 => w.push(&vec![b'a'; rng.below(20)]),
                     2 => w.push(&vec![b'b'; 60 + rng.below(200)]),
                     _ => w.push(&vec![b'c'; rng.below(3) * 4000]),
@@ -878,7 +863,7 @@ mod tests {
             }
             let step = (good.len() / 400).max(1);
             for at in (0..good.len()).step_by(step) {
-                for mask in [0x01, 0x10, 0x40, 0x80, 0xFF, rng.next() as u8 | 1] {
+                for mask in [0x01, 0x10, 0x40, 0x80, 0xFF, rng.next_u64() as u8 | 1] {
                     let mut b = good.clone();
                     b[at] ^= mask;
                     if let Ok(got) = entries(&b) {

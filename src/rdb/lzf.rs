@@ -280,27 +280,12 @@ pub fn decompress(input: &[u8], out_len: usize) -> Result<Vec<u8>, BlobError> {
 mod tests {
     use super::*;
     use crate::rdb::hex;
-
-    /// xorshift64: deterministic test data without a crate.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-    }
+    use crate::server::util::Rng;
 
     /// Inputs of every flavour: random, small alphabets, runs, text, and
     /// repeats further apart than a back-reference reaches.
     fn samples() -> Vec<Vec<u8>> {
-        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15);
         let mut out = vec![
             vec![b'x'; 100],
             vec![0; 21],
@@ -312,8 +297,8 @@ mod tests {
         ] {
             let alphabet = [256, 2, 4, 16][rng.below(4)];
             out.push((0..len).map(|_| rng.below(alphabet) as u8).collect());
-            out.push((0..len).map(|_| rng.next() as u8).collect());
-            let block: Vec<u8> = (0..9000).map(|_| rng.next() as u8).collect();
+            out.push((0..len).map(|_| rng.next_u64() as u8).collect());
+            let block: Vec<u8> = (0..9000).map(|_| rng.next_u64() as u8).collect();
             out.push(block.iter().cycle().take(len).copied().collect());
         }
         out
@@ -364,8 +349,8 @@ fox jumps over the lazy dog again and again.";
 
     #[test]
     fn gives_up_on_incompressible_input() {
-        let mut rng = Rng(7);
-        let data: Vec<u8> = (0..1000).map(|_| rng.next() as u8).collect();
+        let mut rng = Rng::new(7);
+        let data: Vec<u8> = (0..1000).map(|_| rng.next_u64() as u8).collect();
         assert_eq!(compress(&data, data.len() - 4), None);
         assert_eq!(compress(&[], 100), None);
         assert_eq!(compress(b"abc", 0), None);
@@ -373,8 +358,8 @@ fox jumps over the lazy dog again and again.";
 
     #[test]
     fn reaches_back_exactly_8192_bytes() {
-        let mut rng = Rng(99);
-        let block: Vec<u8> = (0..8192).map(|_| rng.next() as u8).collect();
+        let mut rng = Rng::new(99);
+        let block: Vec<u8> = (0..8192).map(|_| rng.next_u64() as u8).collect();
         let data = [block.as_slice(), block.as_slice()].concat();
         let c = compress(&data, usize::MAX).unwrap();
         assert!(c.len() < 8192 + 8192 / 32 + 200, "{}", c.len());
@@ -432,7 +417,7 @@ fox jumps over the lazy dog again and again.";
 
     #[test]
     fn survives_truncation_and_bit_flips() {
-        let mut rng = Rng(0xC0FFEE);
+        let mut rng = Rng::new(0xC0FFEE);
         for data in samples().iter().filter(|d| d.len() <= 20000) {
             let c = compress(data, usize::MAX).unwrap();
             // Every token yields output, so a cut stream is always short.
@@ -441,7 +426,7 @@ fox jumps over the lazy dog again and again.";
             }
             let step = (c.len() / 300).max(1);
             for at in (0..c.len()).step_by(step) {
-                for mask in [0x01, 0x20, 0x80, 0xFF, rng.next() as u8 | 1] {
+                for mask in [0x01, 0x20, 0x80, 0xFF, rng.next_u64() as u8 | 1] {
                     let mut bad = c.clone();
                     bad[at] ^= mask;
                     if let Ok(out) = decompress(&bad, data.len()) {

@@ -170,18 +170,7 @@ fn le_signed(data: &[u8]) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// xorshift64: deterministic test data without a crate.
-    struct Rng(u64);
-
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
-    }
+    use crate::server::util::Rng;
 
     /// Encoding and data of a string, in the shortest length form.
     fn string(s: &[u8]) -> Vec<u8> {
@@ -355,7 +344,7 @@ mod tests {
 
     #[test]
     fn survives_truncation_and_corruption() {
-        let mut rng = Rng(0x5EED);
+        let mut rng = Rng::new(0x5EED);
         let blobs = [
             build(&[int(0xF3, 2), int(0xF6, 5), string(b"Hello World")], false),
             build(&[string(&[b'q'; 300]), int(0xE0, -9), string(b"")], true),
@@ -366,7 +355,7 @@ mod tests {
                 assert!(entries(&good[..cut]).is_err());
             }
             for at in 0..good.len() {
-                for mask in [0x01, 0x10, 0x80, 0xFF, rng.next() as u8 | 1] {
+                for mask in [0x01, 0x10, 0x80, 0xFF, rng.next_u64() as u8 | 1] {
                     let mut b = good.clone();
                     b[at] ^= mask;
                     let _ = entries(&b);
