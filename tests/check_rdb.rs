@@ -136,22 +136,6 @@ fn good_file_from_redis_passes() {
     good_file_passes(Kind::Redis);
 }
 
-fn crc64(data: &[u8]) -> u64 {
-    let poly = 0xad93_d235_94c9_35a9u64.reverse_bits();
-    let mut crc = 0u64;
-    for &byte in data {
-        crc ^= u64::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ poly
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    crc
-}
-
 // Damaged files: truncated, a byte flipped, a key length past the end (with
 // the CRC fixed, so the parser meets it). Each is refused with a non-zero
 // exit and an offset, and redis-check-rdb agrees that it is bad. A file with
@@ -177,7 +161,7 @@ fn damaged_files_are_reported_with_an_offset() {
     // A key whose value length runs past the end, before the EOF opcode.
     let mut lying = good[..n - 9].to_vec();
     lying.extend_from_slice(&[0x00, 0x01, b'k', 0x40, 200, b'a', b'b', 0xFF]);
-    let crc = crc64(&lying);
+    let crc = common::crc64(&lying);
     lying.extend_from_slice(&crc.to_le_bytes());
     cases.push(("value length past the end".into(), lying, false));
     let mut no_crc = good.clone();

@@ -783,28 +783,9 @@ fn interop_dump_from_target_restores_in_redis() {
     }
 }
 
-/// Redis's CRC-64 (Jones polynomial 0xad93d23594c935a9, reflected, init 0,
-/// xorout 0), bit by bit: an independent check of the table-driven one.
-fn crc64(data: &[u8]) -> u64 {
-    // The polynomial with its bits reversed, for the reflected algorithm.
-    let poly = 0xad93_d235_94c9_35a9u64.reverse_bits();
-    let mut crc = 0u64;
-    for &byte in data {
-        crc ^= u64::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ poly
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    crc
-}
-
 #[test]
 fn crc64_check_value() {
-    assert_eq!(crc64(b"123456789"), 0xe9c6_d914_c4b8_d9ca);
+    assert_eq!(common::crc64(b"123456789"), 0xe9c6_d914_c4b8_d9ca);
 }
 
 /// A DUMP payload: `body` (type byte and value), the RDB version as u16 LE,
@@ -812,7 +793,7 @@ fn crc64_check_value() {
 fn payload(body: &[u8], version: u16) -> Vec<u8> {
     let mut p = body.to_vec();
     p.extend_from_slice(&version.to_le_bytes());
-    let crc = crc64(&p);
+    let crc = common::crc64(&p);
     p.extend_from_slice(&crc.to_le_bytes());
     p
 }
@@ -1194,7 +1175,7 @@ fn assert_refused(kind: Kind, file: &[u8], what: &str) {
 /// Replaces the trailing CRC-64 of an RDB file with a correct one.
 fn fix_crc(file: &mut [u8]) {
     let n = file.len() - 8;
-    let crc = crc64(&file[..n]);
+    let crc = common::crc64(&file[..n]);
     file[n..].copy_from_slice(&crc.to_le_bytes());
 }
 
