@@ -32,6 +32,7 @@
 use std::borrow::Cow;
 
 use super::{framed_body, le_u32, BlobError};
+use crate::server::resp::string_to_i64;
 
 /// Header size: total_bytes (u32) and num_elements (u16)
 /// (`LP_HDR_SIZE`).
@@ -41,9 +42,6 @@ const EOF: u8 = 0xFF;
 /// The header count meaning "too many to say; walk to count"
 /// (`LP_HDR_NUMELE_UNKNOWN`).
 const NUMELE_UNKNOWN: u16 = u16::MAX;
-/// Longest string `lpStringToInt64` tries to read as an integer: 20
-/// characters, the length of `-9223372036854775808` (`LONG_STR_SIZE` - 1).
-const MAX_INT_STR: usize = 20;
 
 /// One element of a listpack or ziplist: Redis keeps integers apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -200,38 +198,6 @@ fn encode_backlen(size: usize, buf: &mut [u8; 5]) -> &[u8] {
     &buf[..n]
 }
 
-/// Reads `s` as an integer under `lpStringToInt64`'s strict rules: 1 to
-/// 20 characters, an optional `-`, no leading zero (so `-0` and `007` stay
-/// strings), only digits, and inside i64. Anything that reads back to
-/// different text must stay a string, or the client would see it change.
-fn string_to_i64(s: &[u8]) -> Option<i64> {
-    if s.is_empty() || s.len() > MAX_INT_STR {
-        return None;
-    }
-    if s == b"0" {
-        return Some(0);
-    }
-    let (negative, digits) = match s.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, s),
-    };
-    if !matches!(digits.first(), Some(b'1'..=b'9')) {
-        return None;
-    }
-    let mut v: u64 = 0;
-    for &d in digits {
-        if !d.is_ascii_digit() {
-            return None;
-        }
-        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
-    }
-    if negative {
-        0i64.checked_sub_unsigned(v)
-    } else {
-        i64::try_from(v).ok()
-    }
-}
-
 /// Builds a listpack the way Redis encodes each element.
 ///
 /// Mirrors `lpAppend` / `lpAppendInteger` over one growing buffer. The
@@ -251,7 +217,12 @@ impl Writer {
     }
 
     /// Appends an element: as an integer when it reads as one under
-    /// Redis's strict rules (`lpStringToInt64`), else as a string.
+    /// Redis's strict rules, else as a string. `lpStringToInt64` accepts
+    /// exactly what `string2ll` ([`string_to_i64`]) does: 1 to 20
+    /// characters, an optional `-`, no leading zero (so `-0` and `007`
+    /// stay strings), inside i64. Anything that would read back as
+    /// different text must stay a string, or the client would see it
+    /// change.
     pub fn push(&mut self, data: &[u8]) {
         match string_to_i64(data) {
             Some(n) => self.push_int(n),
