@@ -31,7 +31,7 @@
 
 use std::borrow::Cow;
 
-use super::{framed_body, le_u32, BlobError};
+use super::{entries_capacity, framed_body, le_u32, BlobError};
 use crate::server::resp::string_to_i64;
 
 /// Header size: total_bytes (u32) and num_elements (u16)
@@ -75,14 +75,7 @@ pub fn entries(lp: &[u8]) -> Result<Vec<Entry<'_>>, BlobError> {
     // Everything before the end byte; entries (with their backlens) must
     // tile it exactly.
     let body = framed_body(lp, total, HDR_SIZE, "listpack")?;
-    // Every entry takes at least two bytes, so a lying count cannot make
-    // this reserve more than the blob could hold.
-    let most = (body.len() - HDR_SIZE) / 2;
-    let mut out = Vec::with_capacity(if count == NUMELE_UNKNOWN {
-        most.min(1024)
-    } else {
-        most.min(usize::from(count))
-    });
+    let mut out = Vec::with_capacity(entries_capacity(body, HDR_SIZE, count, NUMELE_UNKNOWN));
     let mut p = HDR_SIZE;
     while p < body.len() {
         let (entry, size) = decode(body, p)?;

@@ -106,6 +106,19 @@ pub(crate) fn framed_body<'a>(
     }
 }
 
+/// How many entries to reserve for a listpack or ziplist `body` (as
+/// [`framed_body`] returned it) whose header claims `count`, or `unknown`
+/// (the "walk to count" value). Every entry takes at least two bytes, so a
+/// lying count cannot reserve more than the blob could hold.
+pub(crate) fn entries_capacity(body: &[u8], header: usize, count: u16, unknown: u16) -> usize {
+    let most = body.len().saturating_sub(header) / 2;
+    if count == unknown {
+        most.min(1024)
+    } else {
+        most.min(usize::from(count))
+    }
+}
+
 /// Bytes from a hex string, for tests that paste what Redis wrote.
 #[cfg(test)]
 pub(crate) fn hex(s: &str) -> Vec<u8> {

@@ -24,7 +24,7 @@
 //! cascade update leaves such prevlens behind rather than shrink entries.
 
 use super::listpack::Entry;
-use super::{framed_body, le_u32, BlobError};
+use super::{entries_capacity, framed_body, le_u32, BlobError};
 
 /// Header size: zlbytes (u32), zltail (u32), zllen (u16)
 /// (`ZIPLIST_HEADER_SIZE`).
@@ -51,14 +51,7 @@ pub fn entries(zl: &[u8]) -> Result<Vec<Entry<'_>>, BlobError> {
     };
     let zllen = u16::from_le_bytes([c0, c1]);
     let body = framed_body(zl, zlbytes, HDR_SIZE, "ziplist")?;
-    // An entry takes at least two bytes (prevlen and encoding), which
-    // bounds what a lying zllen can make us reserve.
-    let most = (body.len() - HDR_SIZE) / 2;
-    let mut out = Vec::with_capacity(if zllen == LEN_UNKNOWN {
-        most.min(1024)
-    } else {
-        most.min(usize::from(zllen))
-    });
+    let mut out = Vec::with_capacity(entries_capacity(body, HDR_SIZE, zllen, LEN_UNKNOWN));
     let mut p = HDR_SIZE;
     let mut prev_size = 0;
     let mut last = HDR_SIZE;
