@@ -98,7 +98,7 @@ pub fn object_type(v: &Value) -> u8 {
         Value::List(_) => types::LIST_QUICKLIST_2,
         Value::Hash(h) if h.encoding() == "listpack" => types::HASH_LISTPACK,
         Value::Hash(_) => types::HASH,
-        Value::Set(s) if s.ints().is_some() => types::SET_INTSET,
+        Value::Set(s) if s.encoding() == "intset" => types::SET_INTSET,
         Value::Set(_) => types::SET,
         Value::ZSet(z) if z.encoding() == "listpack" => types::ZSET_LISTPACK,
         Value::ZSet(_) => types::ZSET_2,
