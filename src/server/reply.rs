@@ -447,9 +447,7 @@ pub fn format_double(d: f64) -> String {
     // prints as they are: the common case of scores, and much cheaper
     // than the exact 17-digit formatting below.
     if d.fract() == 0.0 && d.abs() <= 9_007_199_254_740_992.0 {
-        let mut buf = [0u8; 20];
-        let len = write_i64(&mut buf, d as i64);
-        return String::from_utf8_lossy(buf.get(..len).unwrap_or_default()).into_owned();
+        return (d as i64).to_string();
     }
     // %g: scientific when the exponent is < -4 or >= the precision (17).
     let sci = format!("{:.16e}", d);
