@@ -824,10 +824,19 @@ impl Listpack {
         (count, pos)
     }
 
-    /// The byte offset where the entry of 0-based `rank` starts (the end of
-    /// the buffer for `rank == len`).
-    fn offset_of(&self, rank: usize) -> usize {
-        self.walk().nth(rank).map_or(self.buf.len(), |e| e.start)
+    /// The bytes `[start, end)` that the entries of ranks `[lo, hi)` take,
+    /// found in one walk (a rank past the last entry is the buffer's end).
+    fn span(&self, lo: usize, hi: usize) -> (usize, usize) {
+        let mut start = self.buf.len();
+        for (rank, e) in self.walk().enumerate() {
+            if rank == lo {
+                start = e.start;
+            }
+            if rank == hi {
+                return (start, e.start);
+            }
+        }
+        (start, self.buf.len())
     }
 
     /// Inserts an entry at its place in the order.
@@ -868,13 +877,13 @@ impl Listpack {
 
     /// Removes and returns the entries of ranks `[lo, hi)`.
     fn drain(&mut self, lo: usize, hi: usize) -> Vec<Entry> {
-        let out: Vec<Entry> = self
-            .walk()
-            .skip(lo)
-            .take(hi.saturating_sub(lo))
-            .map(|e| (e.member.into(), e.score))
-            .collect();
-        let (start, end) = (self.offset_of(lo), self.offset_of(hi));
+        let (start, end) = self.span(lo, hi);
+        let mut out = Vec::with_capacity(hi.saturating_sub(lo));
+        let mut pos = start;
+        while let Some(e) = self.entry_at(pos).filter(|e| e.end <= end) {
+            out.push((e.member.into(), e.score));
+            pos = e.end;
+        }
         self.remove_bytes(start, end, out.len());
         out
     }
@@ -1271,7 +1280,7 @@ impl ZSet {
             return 0;
         }
         if let Repr::Listpack(lp) = &mut self.repr {
-            let (start, end) = (lp.offset_of(lo), lp.offset_of(hi));
+            let (start, end) = lp.span(lo, hi);
             lp.remove_bytes(start, end, hi - lo);
         } else {
             for (m, _) in self.walk(lo, hi - lo, false) {
