@@ -1023,26 +1023,27 @@ impl ZSet {
 
     /// Adds a member that is not present and sorts after every present
     /// member (as a loaded file lists them), without searching for its
-    /// place; otherwise as [`ZSet::insert_new`].
+    /// place. It converts at the listpack limits as [`ZSet::insert_new`]
+    /// does.
     pub fn insert_new_last(&mut self, member: &[u8], score: f64, limits: Limits) {
-        if let Repr::Listpack(lp) = &mut self.repr {
-            if lp.len < limits.max_entries && member.len() <= limits.max_value {
-                lp.push_last(member, listpack_score(score));
-                return;
-            }
-        }
-        self.insert_new(member, score, limits);
+        self.add_new(member, score, limits, true);
     }
 
     /// Adds a member that is not present, converting to a skip list
     /// first when the listpack limits would be passed (`zsetAdd`).
     pub fn insert_new(&mut self, member: &[u8], score: f64, limits: Limits) {
+        self.add_new(member, score, limits, false);
+    }
+
+    /// [`ZSet::insert_new`], or with `last` [`ZSet::insert_new_last`].
+    fn add_new(&mut self, member: &[u8], score: f64, limits: Limits, last: bool) {
         if let Repr::Listpack(lp) = &self.repr {
             if lp.len + 1 > limits.max_entries || member.len() > limits.max_value {
                 self.convert_to_skiplist();
             }
         }
         match &mut self.repr {
+            Repr::Listpack(lp) if last => lp.push_last(member, listpack_score(score)),
             Repr::Listpack(lp) => lp.insert(member, listpack_score(score)),
             Repr::Skiplist(sl) => {
                 sl.insert(score, member.into());
